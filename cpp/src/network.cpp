@@ -1,1 +1,383 @@
-// stub
+#include "densefit/network.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "densefit/gemm.h"
+#include "densefit/rng.h"
+#include "network_layer.h"
+
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#define DENSEFIT_HAS_MXCSR 1
+#endif
+
+namespace densefit {
+namespace {
+
+// Flush denormals to zero for the duration of a run: tiny gradients late in training
+// otherwise slow float math down several times (PyTorch loses 40% on W4 to them).
+class FlushDenormals {
+ public:
+#ifdef DENSEFIT_HAS_MXCSR
+  FlushDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }  // FTZ | DAZ
+  ~FlushDenormals() { _mm_setcsr(saved_); }
+ private:
+  unsigned saved_;
+#endif
+};
+
+// Dropout masks use stream 2^32 + layer index; shuffling uses its own streams (bindings).
+constexpr uint64_t kDropoutStream = uint64_t(1) << 32;
+
+inline float sign(float v) { return float((v > 0.0f) - (v < 0.0f)); }
+
+}  // namespace
+
+Network::Network(int64_t input_dim, std::vector<LayerSpec> specs, uint64_t seed)
+    : input_dim_(input_dim), seed_(seed) {
+  if (input_dim <= 0) throw std::invalid_argument("input_dim must be positive");
+  int64_t width = input_dim, offset = 0;
+  max_width_ = input_dim;
+  for (auto& spec : specs) {
+    Layer layer;
+    layer.spec = spec;
+    layer.in_dim = width;
+    if (spec.kind == LayerSpec::Kind::Dense) {
+      if (spec.units <= 0) throw std::invalid_argument("Dense units must be positive");
+      layer.out_dim = spec.units;
+      layer.kernel_offset = offset;
+      offset += width * spec.units;
+      segments_.push_back({layer.kernel_offset, width * spec.units, spec.trainable});
+      if (spec.use_bias) {
+        layer.bias_offset = offset;
+        offset += spec.units;
+        segments_.push_back({layer.bias_offset, spec.units, spec.trainable});
+      }
+    } else {
+      if (spec.kind == LayerSpec::Kind::Dropout && !(spec.rate >= 0.0f && spec.rate < 1.0f))
+        throw std::invalid_argument("Dropout rate must be in [0, 1)");
+      layer.out_dim = width;
+    }
+    width = layer.out_dim;
+    max_width_ = std::max(max_width_, width);
+    layers_.push_back(std::move(layer));
+  }
+  output_dim_ = width;
+  params_.assign(size_t(offset), 0.0f);
+  // Backward needs dX of a layer only if some layer before it has parameters to train.
+  bool params_before = false;
+  for (auto& layer : layers_) {
+    layer.needs_input_grad = params_before;
+    if (layer.spec.kind == LayerSpec::Kind::Dense) params_before = true;
+  }
+}
+
+Network::~Network() = default;
+
+void Network::set_trainable(size_t index, bool trainable) {
+  if (index >= layers_.size()) throw std::out_of_range("layer index out of range");
+  Layer& layer = layers_[index];
+  layer.spec.trainable = trainable;
+  for (auto& seg : segments_)
+    if (seg.offset == layer.kernel_offset || seg.offset == layer.bias_offset)
+      seg.trainable = trainable;
+}
+
+void Network::compile(const LossConfig& loss, const OptimizerConfig& optimizer,
+                      std::vector<MetricSpec> metrics, float loss_weight) {
+  auto opt = Optimizer::create(optimizer);
+  loss_ = loss;
+  loss_weight_ = loss_weight;
+  metrics_ = std::move(metrics);
+  grads_.assign(params_.size(), 0.0f);
+  slots_.assign(params_.size() * size_t(opt->slot_count()), 0.0f);
+  opt->init_slots(params_.data(), slots_.data(), num_params());
+  optimizer_ = std::move(opt);
+  reset_results();
+}
+
+void Network::set_target_dim(int64_t target_dim) {
+  if (target_dim == target_dim_) return;
+  target_dim_ = target_dim;
+  capacity_ = 0;  // y_buf_ is sized by the target width
+}
+
+void Network::finalize_optimizer() {
+  if (optimizer_) optimizer_->finalize(params_.data(), slots_.data(), num_params());
+}
+
+void Network::ensure_capacity(int64_t batch) {
+  if (batch <= capacity_) return;
+  capacity_ = batch;
+  for (auto& layer : layers_) {
+    size_t n = size_t(batch * layer.out_dim);
+    if (layer.spec.kind == LayerSpec::Kind::Dense) layer.z.assign(n, 0.0f);
+    if (layer.spec.kind != LayerSpec::Kind::Dense || layer.spec.activation != Activation::Linear)
+      layer.a.assign(n, 0.0f);
+  }
+  x_buf_.assign(size_t(batch * input_dim_), 0.0f);
+  y_buf_.assign(size_t(batch * std::max<int64_t>(target_dim_, 1)), 0.0f);
+  sw_buf_.assign(size_t(batch), 1.0f);
+  grad_a_.assign(size_t(batch * max_width_), 0.0f);
+  grad_b_.assign(size_t(batch * max_width_), 0.0f);
+  per_sample_.assign(size_t(batch), 0.0f);
+  scale_.assign(size_t(batch), 0.0f);
+}
+
+const float* Network::gather(const float* src, int64_t width, const RunData& d, int64_t first,
+                             int64_t count, float* buffer) const {
+  if (!d.order) return src + first * width;  // zero copy: rows are already in order
+  for (int64_t r = 0; r < count; ++r)
+    std::memcpy(buffer + r * width, src + d.order[first + r] * width, sizeof(float) * size_t(width));
+  return buffer;
+}
+
+const float* Network::forward(const float* x, int64_t rows, bool training) {
+  const float* in = x;
+  activity_loss_ = 0.0;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    Layer& L = layers_[i];
+    L.input = in;
+    const LayerSpec& s = L.spec;
+    switch (s.kind) {
+      case LayerSpec::Kind::Dense: {
+        float* z = L.z.data();
+        const float* W = params_.data() + L.kernel_offset;
+        float beta = 0.0f;
+        if (s.use_bias) {  // C starts as the bias rows: the GEMM adds onto it (no extra pass)
+          const float* b = params_.data() + L.bias_offset;
+          for (int64_t r = 0; r < rows; ++r)
+            std::memcpy(z + r * L.out_dim, b, sizeof(float) * size_t(L.out_dim));
+          beta = 1.0f;
+        }
+        sgemm(false, false, rows, L.out_dim, L.in_dim, in, L.in_dim, W, L.out_dim, beta, z,
+              L.out_dim);
+        if (s.activation == Activation::Linear) {
+          L.output = z;
+        } else {
+          activation_forward(s.activation, s.activation_alpha, z, L.a.data(), rows, L.out_dim);
+          L.output = L.a.data();
+        }
+        break;
+      }
+      case LayerSpec::Kind::Dropout: {
+        if (!training || s.rate == 0.0f) {
+          L.output = in;
+          break;
+        }
+        // Inverted dropout: keep with probability 1 - rate, scale kept values by 1/(1-rate).
+        // The mask is regenerated in backward from the same counter, so none is stored.
+        float* a = L.a.data();
+        int64_t n = rows * L.out_dim;
+        Philox(seed_, kDropoutStream + i).uniform(uint64_t(steps_) << 32, a, n);
+        float keep = 1.0f - s.rate, inv = 1.0f / keep;
+        for (int64_t k = 0; k < n; ++k) a[k] = a[k] < keep ? in[k] * inv : 0.0f;
+        L.output = a;
+        break;
+      }
+      case LayerSpec::Kind::Activation:
+        activation_forward(s.activation, s.activation_alpha, in, L.a.data(), rows, L.out_dim);
+        L.output = L.a.data();
+        break;
+    }
+    if (s.activity_regularizer.active()) {
+      double sum = 0.0;
+      for (int64_t k = 0, n = rows * L.out_dim; k < n; ++k) {
+        float v = L.output[k];
+        sum += s.activity_regularizer.l1 * std::fabs(v) + s.activity_regularizer.l2 * v * v;
+      }
+      activity_loss_ += sum / double(rows);  // Keras 3 normalizes by batch size
+    }
+    in = L.output;
+  }
+  return in;
+}
+
+double Network::loss_and_grad(const float* y, const float* sw, int64_t rows, bool want_grad) {
+  const float* y_pred = layers_.empty() ? nullptr : layers_.back().output;
+  loss_per_sample(loss_, y, y_pred, rows, output_dim_, per_sample_.data());
+  double sum = 0.0;
+  for (int64_t r = 0; r < rows; ++r) sum += double(per_sample_[r]) * (sw ? sw[r] : 1.0f);
+  // Keras's "sum_over_batch_size" divides by the number of samples, not the weight sum.
+  double divisor = loss_.reduction == Reduction::Sum ? 1.0 : double(rows);
+  if (want_grad) {
+    float f = float(double(loss_weight_) / divisor);
+    for (int64_t r = 0; r < rows; ++r) scale_[r] = (sw ? sw[r] : 1.0f) * f;
+    loss_backward(loss_, y, y_pred, scale_.data(), rows, output_dim_, grad_a_.data());
+  }
+  return double(loss_weight_) * sum / divisor;
+}
+
+void Network::backward(int64_t rows) {
+  float* d_out = grad_a_.data();  // d loss / d (output of the current layer)
+  float* spare = grad_b_.data();
+  for (size_t i = layers_.size(); i-- > 0;) {
+    Layer& L = layers_[i];
+    const LayerSpec& s = L.spec;
+    int64_t n = rows * L.out_dim;
+    if (s.activity_regularizer.active()) {
+      float l1 = s.activity_regularizer.l1 / float(rows), l2 = 2.0f * s.activity_regularizer.l2 / float(rows);
+      for (int64_t k = 0; k < n; ++k) d_out[k] += l1 * sign(L.output[k]) + l2 * L.output[k];
+    }
+    switch (s.kind) {
+      case LayerSpec::Kind::Dense: {
+        if (s.activation != Activation::Linear)
+          activation_backward(s.activation, s.activation_alpha, L.z.data(), L.a.data(), d_out,
+                              d_out, rows, L.out_dim);
+        if (s.trainable) {
+          float* gW = grads_.data() + L.kernel_offset;
+          sgemm(true, false, L.in_dim, L.out_dim, rows, L.input, L.in_dim, d_out, L.out_dim,
+                0.0f, gW, L.out_dim);
+          add_regularizer_grad(s.kernel_regularizer, params_.data() + L.kernel_offset, gW,
+                               L.in_dim * L.out_dim);
+          if (s.use_bias) {
+            float* gb = grads_.data() + L.bias_offset;
+            std::fill(gb, gb + L.out_dim, 0.0f);
+            for (int64_t r = 0; r < rows; ++r)
+              for (int64_t c = 0; c < L.out_dim; ++c) gb[c] += d_out[r * L.out_dim + c];
+            add_regularizer_grad(s.bias_regularizer, params_.data() + L.bias_offset, gb, L.out_dim);
+          }
+        }
+        if (!L.needs_input_grad) return;
+        sgemm(false, true, rows, L.in_dim, L.out_dim, d_out, L.out_dim,
+              params_.data() + L.kernel_offset, L.out_dim, 0.0f, spare, L.in_dim);
+        std::swap(d_out, spare);
+        break;
+      }
+      case LayerSpec::Kind::Dropout:
+        if (s.rate != 0.0f) {  // the mask's zeros are exactly where the output is zero...
+          // ...unless the input was zero too; regenerate the mask from its counter instead.
+          Philox(seed_, kDropoutStream + i).uniform(uint64_t(steps_) << 32, spare, n);
+          float keep = 1.0f - s.rate, inv = 1.0f / keep;
+          for (int64_t k = 0; k < n; ++k) d_out[k] = spare[k] < keep ? d_out[k] * inv : 0.0f;
+        }
+        break;
+      case LayerSpec::Kind::Activation:
+        activation_backward(s.activation, s.activation_alpha, L.input, L.a.data(), d_out, d_out,
+                            rows, L.out_dim);
+        break;
+    }
+    if (!L.needs_input_grad) return;
+  }
+}
+
+void Network::add_regularizer_grad(const Regularizer& reg, const float* w, float* g, int64_t n) {
+  if (!reg.active()) return;
+  float l1 = reg.l1, l2 = 2.0f * reg.l2;
+  for (int64_t k = 0; k < n; ++k) g[k] += l1 * sign(w[k]) + l2 * w[k];
+}
+
+double Network::regularization_loss() const {
+  double total = 0.0;
+  auto add = [&](const Regularizer& reg, int64_t offset, int64_t n) {
+    if (!reg.active()) return;
+    double l1 = 0.0, l2 = 0.0;
+    for (int64_t k = 0; k < n; ++k) {
+      float v = params_[size_t(offset + k)];
+      l1 += std::fabs(v);
+      l2 += double(v) * v;
+    }
+    total += reg.l1 * l1 + reg.l2 * l2;
+  };
+  for (const auto& L : layers_) {
+    if (L.spec.kind != LayerSpec::Kind::Dense || !L.spec.trainable) continue;
+    add(L.spec.kernel_regularizer, L.kernel_offset, L.in_dim * L.out_dim);
+    if (L.spec.use_bias) add(L.spec.bias_regularizer, L.bias_offset, L.out_dim);
+  }
+  return total + activity_loss_;
+}
+
+void Network::apply_constraints() {
+  for (const auto& L : layers_) {
+    if (L.spec.kind != LayerSpec::Kind::Dense || !L.spec.trainable) continue;
+    apply_constraint(L.spec.kernel_constraint, params_.data() + L.kernel_offset, L.in_dim, L.out_dim);
+    if (L.spec.use_bias)
+      apply_constraint(L.spec.bias_constraint, params_.data() + L.bias_offset, L.out_dim, 1);
+  }
+}
+
+void Network::accumulate_metrics(const float* y, const float* sw, int64_t rows, double loss) {
+  sums_[0] += loss * double(rows);
+  weights_[0] += double(rows);
+  const float* y_pred = layers_.empty() ? nullptr : layers_.back().output;
+  for (size_t m = 0; m < metrics_.size(); ++m) {
+    const MetricSpec& spec = metrics_[m];
+    metric_values(spec, y, y_pred, rows, output_dim_, target_dim_, per_sample_.data());
+    const float* w = spec.weighted ? sw : nullptr;
+    double s = 0.0, c = 0.0;
+    for (int64_t r = 0; r < rows; ++r) {
+      double wr = w ? w[r] : 1.0;
+      s += double(per_sample_[r]) * wr;
+      c += wr;
+    }
+    sums_[m + 1] += s;
+    weights_[m + 1] += c;
+  }
+}
+
+void Network::run_batches(const RunData& d, int64_t start, int64_t batch_size,
+                          int64_t num_batches, bool training) {
+  if (training && !optimizer_) throw std::logic_error("the network is not compiled");
+  if (!optimizer_ && !training) throw std::logic_error("the network is not compiled");
+  if (batch_size <= 0) throw std::invalid_argument("batch_size must be positive");
+  FlushDenormals ftz;
+  ensure_capacity(batch_size);
+  for (int64_t b = 0; b < num_batches; ++b) {
+    int64_t first = start + b * batch_size;
+    if (first >= d.num_samples) break;
+    int64_t count = std::min(batch_size, d.num_samples - first);
+    const float* x = gather(d.x, input_dim_, d, first, count, x_buf_.data());
+    const float* y = gather(d.y, target_dim_, d, first, count, y_buf_.data());
+    const float* sw = d.sample_weight ? gather(d.sample_weight, 1, d, first, count, sw_buf_.data()) : nullptr;
+    forward(x, count, training);
+    double loss = loss_and_grad(y, sw, count, training);
+    loss += regularization_loss();
+    accumulate_metrics(y, sw, count, loss);
+    if (training) {
+      backward(count);
+      optimizer_->apply(params_.data(), grads_.data(), slots_.data(), num_params(), segments_);
+      apply_constraints();
+      ++steps_;
+    }
+  }
+}
+
+void Network::train_run(const RunData& d, int64_t start, int64_t batch_size, int64_t num_batches) {
+  run_batches(d, start, batch_size, num_batches, true);
+}
+
+void Network::evaluate_run(const RunData& d, int64_t start, int64_t batch_size,
+                           int64_t num_batches) {
+  run_batches(d, start, batch_size, num_batches, false);
+}
+
+void Network::predict_run(const RunData& d, int64_t start, int64_t count, int64_t batch_size,
+                          float* out) {
+  if (batch_size <= 0) throw std::invalid_argument("batch_size must be positive");
+  FlushDenormals ftz;
+  ensure_capacity(std::min(batch_size, std::max<int64_t>(count, 1)));
+  for (int64_t done = 0; done < count;) {
+    int64_t rows = std::min(capacity_, count - done);
+    const float* x = gather(d.x, input_dim_, d, start + done, rows, x_buf_.data());
+    const float* y_pred = forward(x, rows, false);
+    std::memcpy(out + done * output_dim_, y_pred, sizeof(float) * size_t(rows * output_dim_));
+    done += rows;
+  }
+}
+
+void Network::reset_results() {
+  sums_.assign(metrics_.size() + 1, 0.0);
+  weights_.assign(metrics_.size() + 1, 0.0);
+}
+
+std::vector<double> Network::results() const {
+  std::vector<double> out(sums_.size());
+  for (size_t i = 0; i < sums_.size(); ++i)
+    out[i] = weights_[i] > 0.0 ? sums_[i] / weights_[i] : 0.0;
+  return out;
+}
+
+}  // namespace densefit

@@ -22,6 +22,11 @@ struct LossConfig {
   float gamma = 2.0f;                  // BinaryFocalCrossentropy
   float alpha = 0.25f;                 // BinaryFocalCrossentropy
   bool apply_class_balancing = false;  // BinaryFocalCrossentropy
+  // SparseCategoricalCrossentropy(ignore_class=...): rows whose label equals ignore_class get
+  // loss 0 and gradient 0. Keras also masks them out of the reduction: for SumOverBatchSize
+  // and Mean the caller divides by the number of non-ignored rows instead of `rows`.
+  bool has_ignore_class = false;
+  int64_t ignore_class = 0;
   Reduction reduction = Reduction::SumOverBatchSize;
 };
 
@@ -31,7 +36,10 @@ LossKind loss_from_name(const std::string& name);
 
 // Per-sample loss for `rows` samples. y_pred is rows x cols. y_true is rows x cols, except for
 // SparseCategoricalCrossentropy where it is rows x 1 holding class indices as floats.
-// Writes per_sample[rows] (the loss already averaged over the last axis as Keras does).
+// Writes per_sample[rows]: the loss reduced over the last axis as Keras does (a mean, except
+// (Sparse)CategoricalCrossentropy, CategoricalHinge, KLDivergence and CosineSimilarity: a sum).
+// Hinge and SquaredHinge map {0,1} labels to {-1,1} only when every label in the call is 0 or
+// 1 (Keras decides per batch), so pass the whole batch in one call.
 void loss_per_sample(const LossConfig& cfg, const float* y_true, const float* y_pred,
                      int64_t rows, int64_t cols, float* per_sample);
 

@@ -26,7 +26,13 @@ struct LearningRateSchedule {
   double t_mul = 2.0, m_mul = 1.0;         // CosineDecayRestarts
 };
 
-// The learning rate at optimizer step `step` (Keras's `optimizer.iterations`).
+// The learning rate at optimizer step `step` (Keras passes `optimizer._iterations`: with
+// gradient accumulation, every call to apply() counts). Computed in double; Keras computes
+// in float32, so expect differences of float32 rounding (larger where 1 + cos(x) cancels).
 double schedule_learning_rate(const LearningRateSchedule& s, int64_t step);
+
+// Keras's constructor checks (decay_steps > 0, one more value than boundaries...); throws
+// std::invalid_argument.
+void validate_schedule(const LearningRateSchedule& s);
 
 }  // namespace densefit

@@ -1,0 +1,29 @@
+// Single-precision GEMM for the CPU backend, row-major:
+//   C[M,N] = op(A)[M,K] * op(B)[K,N] + beta * C
+// op(A) = A (M x K, leading dim lda) or A^T (A stored K x M); likewise for B.
+// Small products use densefit's own kernels (no call overhead); large ones go to a BLAS
+// loaded at run time with set_blas_library (docs/cpu-gemm.md has the measurement).
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace densefit {
+
+void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* A,
+           int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
+
+// Loads a CBLAS shared library (e.g. scipy-openblas32's libscipy_openblas.so) whose sgemm is
+// named `<prefix>cblas_sgemm`. Returns false (and keeps the built-in kernels) if it can't.
+bool set_blas_library(const std::string& path, const std::string& symbol_prefix);
+bool blas_loaded();
+
+// Threads the BLAS may use (the built-in kernels are single-threaded: they run only on
+// products too small to pay for threads).
+void set_num_threads(int n);
+int num_threads();
+
+// Products with M*N*K at or below this go to the built-in kernels. Tunable for benchmarks.
+void set_small_gemm_limit(int64_t flops);
+int64_t small_gemm_limit();
+
+}  // namespace densefit

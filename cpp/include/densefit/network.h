@@ -1,0 +1,141 @@
+// A dense network on one device: parameters, gradients, optimizer slots, metric accumulators
+// and scratch, all allocated up front. Forward, loss, backward and update of a batch are one
+// call (train_step); a step run executes many of them over rows gathered by index from the
+// caller's arrays.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "densefit/activations.h"
+#include "densefit/losses.h"
+#include "densefit/optimizer.h"
+
+namespace densefit {
+
+struct Regularizer {
+  float l1 = 0.0f, l2 = 0.0f;
+  bool active() const { return l1 != 0.0f || l2 != 0.0f; }
+};
+
+// Keras constraints, applied to a kernel (in x out) along `axis` after each update.
+struct Constraint {
+  enum class Kind { None, MaxNorm, NonNeg, UnitNorm, MinMaxNorm };
+  Kind kind = Kind::None;
+  float min_value = 0.0f, max_value = 2.0f, rate = 1.0f;
+  int axis = 0;
+};
+
+struct LayerSpec {
+  enum class Kind { Dense, Dropout, Activation };
+  Kind kind = Kind::Dense;
+  int64_t units = 0;  // Dense
+  Activation activation = Activation::Linear;
+  float activation_alpha = __builtin_nanf("");
+  bool use_bias = true;
+  Regularizer kernel_regularizer, bias_regularizer, activity_regularizer;
+  Constraint kernel_constraint, bias_constraint;
+  float rate = 0.0f;  // Dropout
+  bool trainable = true;
+};
+
+// How a compiled metric turns a batch into (weighted) values to average.
+struct MetricSpec {
+  enum class Kind { LossFunction, Accuracy, BinaryAccuracy, CategoricalAccuracy,
+                    SparseCategoricalAccuracy };
+  Kind kind = Kind::LossFunction;
+  LossConfig loss;        // LossFunction: the per-sample loss is the metric value
+  float threshold = 0.5f; // BinaryAccuracy
+  bool weighted = false;  // Keras passes sample weights only to `weighted_metrics`
+};
+
+// Arrays of one step run, all row-major float32 and owned by the caller. `order` (may be
+// null: rows in order) lists the rows of the run's samples; batch b takes
+// order[start + b*batch_size, ...).
+struct RunData {
+  const float* x = nullptr;      // rows x input_dim
+  const float* y = nullptr;      // rows x target_dim (train / evaluate)
+  const float* sample_weight = nullptr;  // rows, optional
+  const int64_t* order = nullptr;
+  int64_t num_samples = 0;  // length of the sample sequence (order's length if given)
+};
+
+class Network {
+ public:
+  Network(int64_t input_dim, std::vector<LayerSpec> layers, uint64_t seed);
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  // Parameters, in Keras order: per Dense layer kernel (in x out) then bias (out).
+  int64_t num_params() const { return int64_t(params_.size()); }
+  float* params() { return params_.data(); }
+  const std::vector<ParamSegment>& segments() const { return segments_; }
+  int64_t output_dim() const { return output_dim_; }
+  int64_t input_dim() const { return input_dim_; }
+  void set_trainable(size_t layer, bool trainable);
+
+  // Loss, optimizer and metrics for training and evaluation. Resets optimizer state.
+  void compile(const LossConfig& loss, const OptimizerConfig& optimizer,
+               std::vector<MetricSpec> metrics, float loss_weight = 1.0f);
+  // Width of the targets the next runs get (1 for sparse labels). Cheap when unchanged.
+  void set_target_dim(int64_t target_dim);
+  bool compiled() const { return bool(optimizer_); }
+  Optimizer& optimizer() { return *optimizer_; }
+  float* optimizer_slots() { return slots_.data(); }
+  int64_t optimizer_slot_size() const { return int64_t(slots_.size()); }
+  // End of fit: EMA weights replace the parameters when the optimizer keeps them.
+  void finalize_optimizer();
+
+  // Runs `num_batches` batches starting at sample `start` of `data`. Accumulates into the
+  // running results; returns nothing (read results()).
+  void train_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
+  void evaluate_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
+  // Forward pass of rows [start, start + count) (or order[...]), writing count x output_dim.
+  void predict_run(const RunData& data, int64_t start, int64_t count, int64_t batch_size,
+                   float* out);
+  // Running averages since the last reset: the loss (total loss, weighted by batch size as
+  // Keras's loss tracker) then each compiled metric (weighted by sample weight if weighted).
+  void reset_results();
+  std::vector<double> results() const;
+
+  // Dropout and shuffling draw from (seed, stream); the step counter moves dropout on.
+  uint64_t seed() const { return seed_; }
+  int64_t steps_taken() const { return steps_; }
+  void set_steps_taken(int64_t s) { steps_ = s; }
+
+ private:
+  struct Layer;
+  void ensure_capacity(int64_t batch);
+  const float* gather(const float* src, int64_t width, const RunData& d, int64_t first,
+                      int64_t count, float* buffer) const;
+  const float* forward(const float* x, int64_t rows, bool training);
+  double loss_and_grad(const float* y, const float* sw, int64_t rows, bool want_grad);
+  void backward(int64_t rows);
+  static void add_regularizer_grad(const Regularizer& reg, const float* w, float* g, int64_t n);
+  double regularization_loss() const;
+  void apply_constraints();
+  void accumulate_metrics(const float* y, const float* sw, int64_t rows, double total_loss);
+  void run_batches(const RunData& d, int64_t start, int64_t batch_size, int64_t num_batches,
+                   bool training);
+
+  int64_t input_dim_, output_dim_ = 0, target_dim_ = 0;
+  uint64_t seed_;
+  int64_t steps_ = 0;
+  std::vector<Layer> layers_;
+  std::vector<float> params_, grads_, slots_;
+  std::vector<ParamSegment> segments_;
+  LossConfig loss_;
+  float loss_weight_ = 1.0f;
+  double activity_loss_ = 0.0;  // of the current batch
+  std::unique_ptr<Optimizer> optimizer_;
+  std::vector<MetricSpec> metrics_;
+  // Scratch, sized for `capacity_` rows; grows only between steps.
+  int64_t capacity_ = 0, max_width_ = 0;
+  std::vector<float> x_buf_, y_buf_, sw_buf_, grad_a_, grad_b_, per_sample_, scale_;
+  std::vector<double> sums_;  // loss sum, then metric sums; weights alongside in weights_
+  std::vector<double> weights_;
+};
+
+}  // namespace densefit

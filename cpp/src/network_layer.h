@@ -1,0 +1,27 @@
+// Network internals: one layer's shape, where its parameters sit in the arena, and the
+// scratch its forward pass leaves for backward.
+#pragma once
+#include <vector>
+
+#include "densefit/network.h"
+
+namespace densefit {
+
+struct Network::Layer {
+  LayerSpec spec;
+  int64_t in_dim = 0, out_dim = 0;
+  int64_t kernel_offset = -1, bias_offset = -1;  // into params_ / grads_ (Dense only)
+  bool needs_input_grad = false;  // some earlier layer has parameters
+  std::vector<float> z, a;        // pre-activation and output, capacity x out_dim
+  const float* input = nullptr;   // set by forward, read by backward
+  const float* output = nullptr;  // z, a or input (identity dropout)
+};
+
+// Per-sample values of a compiled metric for one batch (y_true has target_dim columns).
+void metric_values(const MetricSpec& spec, const float* y_true, const float* y_pred,
+                   int64_t rows, int64_t cols, int64_t target_dim, float* out);
+
+// Keras constraint on a (rows x cols) kernel, or a bias with cols = 1.
+void apply_constraint(const Constraint& c, float* w, int64_t rows, int64_t cols);
+
+}  // namespace densefit

@@ -1,0 +1,58 @@
+// keras.optimizers.RMSprop, with optional momentum and centering.
+#include <algorithm>
+#include <cmath>
+
+#include "step_pipeline.h"
+
+namespace densefit {
+namespace optimizers {
+namespace {
+
+struct RmspropRule {
+  float rho, one_minus_rho, momentum, epsilon;
+  bool has_momentum, centered;
+  float lr = 0.0f;
+  float *velocity = nullptr, *mom = nullptr, *average_grad = nullptr;
+
+  explicit RmspropRule(const OptimizerConfig& c)
+      : rho(float(c.rho)), one_minus_rho(float(1.0 - c.rho)), momentum(float(c.momentum)),
+        epsilon(float(c.epsilon)), has_momentum(c.momentum > 0), centered(c.centered) {}
+  int slot_count() const { return 1 + has_momentum + centered; }
+  void init_slots(float* slots, int64_t n) const { std::fill_n(slots, slot_count() * n, 0.0f); }
+  void begin_step(float step_lr, int64_t) { lr = step_lr; }
+  void bind(float* slots, int64_t n, int64_t offset, int64_t) {
+    int k = 0;
+    velocity = slots + (k++) * n + offset;
+    mom = has_momentum ? slots + (k++) * n + offset : nullptr;
+    average_grad = centered ? slots + (k++) * n + offset : nullptr;
+  }
+  void update(float& p, float g, int64_t i) const {
+    const float vel = rho * velocity[i] + one_minus_rho * (g * g);
+    velocity[i] = vel;
+    float denominator;
+    if (centered) {
+      const float ag = rho * average_grad[i] + one_minus_rho * g;
+      average_grad[i] = ag;
+      denominator = vel - ag * ag + epsilon;
+    } else {
+      denominator = vel + epsilon;
+    }
+    const float increment = (lr * g) / std::sqrt(denominator);
+    if (has_momentum) {
+      const float mi = momentum * mom[i] + increment;
+      mom[i] = mi;
+      p = p - mi;
+    } else {
+      p = p - increment;
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_rmsprop(const OptimizerConfig& cfg) {
+  return std::make_unique<RuleOptimizer<RmspropRule>>(cfg);
+}
+
+}  // namespace optimizers
+}  // namespace densefit

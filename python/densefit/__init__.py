@@ -1,0 +1,16 @@
+"""densefit: Keras's API for dense networks, trained and served by a native C++ engine.
+
+    import densefit as keras
+"""
+
+__version__ = "0.1.0"
+
+from densefit import (activations, callbacks, config, constraints, initializers, layers, losses,
+                      metrics, optimizers, regularizers, utils)
+from densefit.layers import Input
+from densefit.models import Model, Sequential
+from densefit import models
+
+__all__ = ["Input", "Model", "Sequential", "activations", "callbacks", "config", "constraints",
+           "initializers", "layers", "losses", "metrics", "models", "optimizers",
+           "regularizers", "utils", "__version__"]

@@ -1,0 +1,164 @@
+"""Layer base: a light descriptor (config, shapes) bound to a slice of its model's native
+parameter arena once the model is built."""
+
+import itertools
+import math
+import re
+from collections import defaultdict
+
+import numpy as np
+
+from densefit.variables import Variable
+
+_name_counters = defaultdict(itertools.count)
+
+
+def _unique_name(cls_name):
+    base = re.sub(r"(?<!^)(?=[A-Z])", "_", cls_name).lower()
+    n = next(_name_counters[base])
+    return base if n == 0 else f"{base}_{n}"
+
+
+class KerasTensor:
+    """A symbolic tensor of the functional API: `Input(shape)` and layer calls on it. It
+    remembers the chain of layers that produced it."""
+
+    def __init__(self, shape, name, layer, chain=None):
+        self.shape = (None,) + tuple(shape)
+        self.name = name
+        self._layer = layer
+        self._chain = chain if chain is not None else [layer]
+
+    def __repr__(self):
+        return f"<KerasTensor shape={self.shape}, name={self.name}>"
+
+
+class Layer:
+    _ALLOWED_KWARGS = {"input_shape", "input_dim", "batch_size", "batch_input_shape", "name",
+                       "dtype", "trainable"}
+
+    def __init__(self, **kwargs):
+        unknown = set(kwargs) - self._ALLOWED_KWARGS
+        if unknown:
+            raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: "
+                            f"{ {k: kwargs[k] for k in sorted(unknown)} }")
+        self.name = kwargs.get("name") or _unique_name(type(self).__name__)
+        self._trainable = bool(kwargs.get("trainable", True))
+        self.dtype = kwargs.get("dtype") or "float32"
+        shape = kwargs.get("input_shape")
+        if shape is None and kwargs.get("input_dim") is not None:
+            shape = (kwargs["input_dim"],)
+        if shape is None and kwargs.get("batch_input_shape") is not None:
+            shape = tuple(kwargs["batch_input_shape"])[1:]
+        self._input_shape_arg = None if shape is None else _as_shape(shape, "input_shape")
+        self._variables = []
+        self.built = False
+        self._model = None
+
+    # ---- what the Sequential model needs to build a Network ---------------------------------
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def native_spec(self, input_shape):
+        """The layer as the native core sees it (a dict), or None for shape-only layers."""
+        return None
+
+    def weight_shapes(self, input_shape):
+        """[(name, shape)] in Keras order, matching the arena segments native_spec makes."""
+        return []
+
+    def _bind(self, arrays, model):
+        self._variables = [Variable(a, f"{self.name}/{n}", self) for a, n in arrays]
+        self._model = model
+        self.built = True
+
+    def initial_value_into(self, name, array):
+        """Fills a freshly allocated weight (a view into the arena) with its initial value."""
+        raise NotImplementedError
+
+    def __call__(self, inputs, *args, **kwargs):
+        if isinstance(inputs, KerasTensor):
+            shape = self.compute_output_shape(inputs.shape[1:])
+            return KerasTensor(shape, self.name, self, inputs._chain + [self])
+        raise TypeError(f"densefit layers are called on symbolic inputs (densefit.Input) to "
+                        f"build models; to run {self.name!r} on data, put it in a model")
+
+    # ---- Keras's public surface ----------------------------------------------------------------
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        if self._model is not None:
+            self._model._on_trainable_changed()
+
+    @property
+    def weights(self):
+        return list(self._variables)
+
+    variables = weights
+
+    @property
+    def trainable_weights(self):
+        return list(self._variables) if self._trainable else []
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        return [] if self._trainable else list(self._variables)
+
+    def get_weights(self):
+        return [v.numpy() for v in self._variables]
+
+    def set_weights(self, weights):
+        if len(weights) != len(self._variables):
+            raise ValueError(f"Layer {self.name!r} expects {len(self._variables)} weights, "
+                             f"but the weights list has {len(weights)} elements")
+        for var, value in zip(self._variables, weights):
+            var.assign(value)
+
+    def count_params(self):
+        return int(sum(v.size for v in self._variables))
+
+    @property
+    def input_shape_hint(self):
+        return self._input_shape_arg
+
+    def get_config(self):
+        config = {"name": self.name, "trainable": self._trainable, "dtype": self.dtype}
+        if self._input_shape_arg is not None:
+            config["batch_input_shape"] = (None,) + tuple(self._input_shape_arg)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _as_shape(shape, what):
+    if isinstance(shape, int):
+        shape = (shape,)
+    try:
+        shape = tuple(None if d is None else int(d) for d in shape)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be a tuple of ints, got {shape!r}") from None
+    if any(d is not None and d <= 0 for d in shape):
+        raise ValueError(f"{what} must hold positive dimensions, got {shape!r}")
+    return shape
+
+
+def flat_size(shape):
+    return int(math.prod(d for d in shape))
+
+
+def as_float32(value, shape, what):
+    arr = np.asarray(value, dtype=np.float32)
+    if arr.shape != tuple(shape):
+        raise ValueError(f"{what}: expected shape {tuple(shape)}, got {arr.shape}")
+    return arr

@@ -1,0 +1,3 @@
+from densefit.models.sequential import Model, Sequential
+
+__all__ = ["Model", "Sequential"]

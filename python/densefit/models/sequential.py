@@ -1,0 +1,262 @@
+"""Sequential (and Model over a linear chain of layers): builds the native Network."""
+
+import numpy as np
+
+from densefit._native import core
+from densefit.layers import InputLayer, KerasTensor, Layer
+from densefit.layers.layer import _as_shape, flat_size
+from densefit.trainers import data_adapter as da
+from densefit.trainers.trainer import Trainer
+from densefit.utils import random as _random
+
+
+class Sequential(Trainer):
+    def __init__(self, layers=None, trainable=True, name=None):
+        self.name = name or "sequential"
+        self._layers = []
+        self._input_shape = None
+        self._network = None
+        self.built = False
+        self._trainable = trainable
+        self._init_trainer()
+        for layer in layers or []:
+            self.add(layer, rebuild=False)
+        self._maybe_rebuild()
+
+    # ---- structure ---------------------------------------------------------------------------
+    def add(self, layer, rebuild=True):
+        if isinstance(layer, KerasTensor):
+            layer = layer._layer
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Only instances of `densefit.layers.Layer` can be added to a "
+                            f"Sequential model. Received: {layer!r}")
+        if isinstance(layer, InputLayer):
+            if self._layers or self._input_shape is not None:
+                raise ValueError("An InputLayer must be the first layer of a Sequential model")
+            self._input_shape = layer.input_shape_hint
+            return
+        if not self._layers and self._input_shape is None and layer.input_shape_hint is not None:
+            self._input_shape = layer.input_shape_hint
+        if any(l.name == layer.name for l in self._layers):
+            raise ValueError(f"All layers added to a Sequential model should have unique names. "
+                             f"Name {layer.name!r} is already the name of a layer in this model.")
+        self._layers.append(layer)
+        if self._input_shape is not None:
+            self._shapes()  # fail early on an impossible stack
+        if rebuild:
+            self._maybe_rebuild()
+
+    def pop(self, rebuild=True):
+        if not self._layers:
+            raise TypeError("There are no layers in the model.")
+        layer = self._layers.pop()
+        layer._variables, layer._model, layer.built = [], None, False
+        if rebuild:
+            self._maybe_rebuild()
+        return layer
+
+    def _maybe_rebuild(self):
+        """As Keras: a model whose input shape is known is built at once; adding or popping
+        a layer rebuilds it, keeping the weights of the layers it already had."""
+        if self._input_shape is None or not self._layers:
+            return
+        kept = {id(l): l.get_weights() for l in self._layers if l.built}
+        self.built = False
+        self._network = None
+        self._native_ready = False
+        self.build()
+        for layer in self._layers:
+            if id(layer) in kept:
+                layer.set_weights(kept[id(layer)])
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            return self._layers[index]
+        for layer in self._layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: "
+                         f"{[l.name for l in self._layers]}")
+
+    def _shapes(self):
+        shapes = [tuple(self._input_shape)]
+        for layer in self._layers:
+            shapes.append(tuple(layer.compute_output_shape(shapes[-1])))
+        return shapes
+
+    # ---- building the native network -----------------------------------------------------------
+    def build(self, input_shape=None):
+        if self.built:
+            return
+        if input_shape is not None:
+            shape = tuple(input_shape)[1:]  # Keras passes the batch dimension too
+            self._input_shape = _as_shape(shape, "input_shape")
+        if self._input_shape is None:
+            raise ValueError("The model has no input shape yet: pass `input_shape` to its first "
+                             "layer, start with `Input(shape)`, or call `build(input_shape)`")
+        if not self._layers:
+            raise ValueError("A Sequential model needs at least one layer")
+        shapes = self._shapes()
+        specs, bindings = [], []
+        for layer, in_shape in zip(self._layers, shapes[:-1]):
+            spec = layer.native_spec(in_shape)
+            if spec is not None:
+                spec["trainable"] = layer.trainable
+                specs.append(spec)
+            bindings.append((layer, layer.weight_shapes(in_shape)))
+        self._seed = _random.global_seed() ^ (_random.next_stream() << 20)
+        net = core.Network(flat_size(shapes[0]), specs, self._seed)
+        params = net.params
+        offset = 0
+        for layer, weight_shapes in bindings:
+            arrays = []
+            for wname, wshape in weight_shapes:
+                size = flat_size(wshape)
+                view = params[offset:offset + size].reshape(wshape)
+                layer.initial_value_into(wname, view)
+                arrays.append((view, wname))
+                offset += size
+            layer._bind(arrays, self)
+        assert offset == net.num_params, "layer weights and native segments disagree"
+        self._network = net
+        self._output_shape = shapes[-1]
+        self.built = True
+
+    def _build_from_data(self, x):
+        if not self.built:
+            if self._input_shape is None:
+                self._input_shape = _as_shape(x.shape[1:], "input shape")
+            self.build()
+
+    def _check_input_shape(self, x):
+        expected = tuple(self._input_shape)
+        got = tuple(x.shape[1:])
+        if got != expected and flat_size(got) != flat_size(expected) or x.ndim == 1:
+            raise ValueError(f"Input 0 of layer {self._layers[0].name!r} is incompatible with "
+                             f"the layer: expected shape=(None, {', '.join(map(str, expected))}), "
+                             f"found shape={tuple(x.shape)}")
+
+    def _sync_trainable(self):
+        index = 0
+        for layer in self._layers:
+            if layer.native_spec(self._input_shape_of(layer)) is not None:
+                self._network.set_trainable(index, layer.trainable and self._trainable)
+                index += 1
+
+    def _input_shape_of(self, layer):
+        return self._shapes()[self._layers.index(layer)]
+
+    def _on_trainable_changed(self):
+        if self._network is not None:
+            self._sync_trainable()
+
+    # ---- Keras's model surface ------------------------------------------------------------------
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        self._on_trainable_changed()
+
+    @property
+    def weights(self):
+        return [v for layer in self._layers for v in layer.weights]
+
+    variables = weights
+
+    @property
+    def trainable_weights(self):
+        if not self._trainable:
+            return []
+        return [v for layer in self._layers for v in layer.trainable_weights]
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        if not self._trainable:
+            return self.weights
+        return [v for layer in self._layers for v in layer.non_trainable_weights]
+
+    def get_weights(self):
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        variables = self.weights
+        if len(weights) != len(variables):
+            raise ValueError(f"You called `set_weights(weights)` on a model with "
+                             f"{len(variables)} weights, but the weights list has "
+                             f"{len(weights)} elements")
+        for var, value in zip(variables, weights):
+            var.assign(value)
+
+    def count_params(self):
+        return sum(layer.count_params() for layer in self._layers)
+
+    @property
+    def input_shape(self):
+        return None if self._input_shape is None else (None,) + tuple(self._input_shape)
+
+    @property
+    def output_shape(self):
+        return (None,) + tuple(self._shapes()[-1])
+
+    def __call__(self, x, training=False):
+        x = da.to_float32_rows(x, "x")
+        self._build_from_data(x)
+        self._check_input_shape(x)
+        if training:
+            raise ValueError("densefit runs training=True forward passes only inside fit / "
+                             "train_on_batch")
+        return self.predict(x, batch_size=max(len(x), 1), verbose=0)
+
+    def summary(self, print_fn=None, **kwargs):
+        from densefit.models.summary import summary_text
+
+        text = summary_text(self)
+        (print_fn or print)(text)
+
+    def get_config(self):
+        layers = []
+        if self._input_shape is not None:
+            layers.append({"module": "keras.layers", "class_name": "InputLayer",
+                           "config": {"batch_shape": (None,) + tuple(self._input_shape),
+                                      "dtype": "float32", "sparse": False,
+                                      "name": "input_layer"}, "registered_name": None})
+        for layer in self._layers:
+            layers.append({"module": "keras.layers", "class_name": type(layer).__name__,
+                           "config": layer.get_config(), "registered_name": None})
+        return {"name": self.name, "trainable": self._trainable, "dtype": "float32",
+                "layers": layers}
+
+
+class Model(Sequential):
+    """Keras's functional Model, for chains of layers: Model(inputs, outputs) where outputs is
+    built by calling layers on Input(...). (Subclassing and branching graphs are not
+    supported.)"""
+
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
+        if inputs is None or outputs is None:
+            raise ValueError("densefit's Model takes `inputs` and `outputs` (functional API); "
+                             "for a stack of layers use Sequential")
+        if isinstance(inputs, (list, tuple)):
+            if len(inputs) != 1:
+                raise ValueError("densefit models have exactly one input")
+            inputs = inputs[0]
+        if isinstance(outputs, (list, tuple)):
+            if len(outputs) != 1:
+                raise ValueError("densefit models have exactly one output")
+            outputs = outputs[0]
+        if not isinstance(inputs, KerasTensor) or not isinstance(outputs, KerasTensor):
+            raise TypeError("`inputs` and `outputs` must come from densefit.Input and layer calls")
+        chain = outputs._chain
+        if not chain or chain[0] is not inputs._layer:
+            raise ValueError("`outputs` must be computed from `inputs` by a chain of layers")
+        super().__init__(layers=chain, trainable=trainable, name=name or "functional")
+        self.build((None,) + tuple(inputs._layer.input_shape_hint))

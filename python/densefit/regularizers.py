@@ -1,0 +1,64 @@
+"""Keras weight regularizers (L1, L2, L1L2); the penalty and its gradient are native."""
+
+import numpy as np
+
+from densefit.utils.naming import resolve_name
+
+
+class Regularizer:
+    def __call__(self, x):
+        x = np.asarray(x, dtype=np.float64)
+        return float(self.l1 * np.abs(x).sum() + self.l2 * np.square(x).sum())
+
+    def native(self):
+        return {"l1": float(self.l1), "l2": float(self.l2)}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class L1L2(Regularizer):
+    def __init__(self, l1=0.0, l2=0.0):
+        for name, value in (("l1", l1), ("l2", l2)):
+            if not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"{name} must be a non-negative number, got {value!r}")
+        self.l1, self.l2 = float(l1), float(l2)
+
+    def get_config(self):
+        return {"l1": self.l1, "l2": self.l2}
+
+
+class L1(L1L2):
+    def __init__(self, l1=0.01):
+        super().__init__(l1=l1)
+
+    def get_config(self):
+        return {"l1": self.l1}
+
+
+class L2(L1L2):
+    def __init__(self, l2=0.01):
+        super().__init__(l2=l2)
+
+    def get_config(self):
+        return {"l2": self.l2}
+
+
+def l1_l2(l1=0.01, l2=0.01):
+    return L1L2(l1, l2)
+
+
+ALL = {"L1": L1, "L2": L2, "L1L2": L1L2}
+
+
+def get(identifier):
+    if identifier is None:
+        return None
+    return resolve_name("regularizer", identifier, ALL, {"l1_l2": L1L2}, Regularizer)
+
+
+def serialize(reg):
+    return None if reg is None else {"module": "keras.regularizers",
+                                     "class_name": type(reg).__name__,
+                                     "config": reg.get_config(), "registered_name": None}

@@ -1,0 +1,366 @@
+"""Trainer: compile, fit, evaluate, predict and the *_on_batch calls (Keras's semantics)."""
+
+import math
+import sys
+
+import numpy as np
+
+from densefit import losses as losses_module
+from densefit import metrics as metrics_module
+from densefit import optimizers as optimizers_module
+from densefit.callbacks import CallbackList
+from densefit.callbacks.progbar import REDRAW_SECONDS
+from densefit.trainers import data_adapter as da
+from densefit.utils import random as _random
+
+
+class NotCompiledError(RuntimeError, ValueError):
+    """fit/evaluate before compile: Keras 2 documents RuntimeError, Keras 3 raises ValueError;
+    this is both."""
+
+
+_SHUFFLE_STREAM = 1 << 40  # shuffling streams: epoch k uses stream _SHUFFLE_STREAM + k
+
+
+class Trainer:
+    def _init_trainer(self):
+        self.optimizer = None
+        self.loss = None
+        self.compiled = False
+        self.stop_training = False
+        self.history = None
+        self._compile_metrics = []
+        self._compile_weighted_metrics = []
+        self._resolved_metrics = None  # Metric objects, once shapes are known
+        self._native_ready = False
+        self.steps_per_execution = 1
+
+    # ---- compile ------------------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True):
+        self.optimizer = optimizers_module.get(optimizer)
+        if loss is None:
+            raise ValueError("densefit needs a `loss` in compile() (add_loss is not supported)")
+        self.loss = losses_module.get(loss)
+        if loss_weights is not None:
+            if isinstance(loss_weights, (list, tuple)) and len(loss_weights) == 1:
+                loss_weights = loss_weights[0]
+            if isinstance(loss_weights, dict) and len(loss_weights) == 1:
+                loss_weights = next(iter(loss_weights.values()))
+            if isinstance(loss_weights, bool) or not isinstance(loss_weights, (int, float)):
+                raise ValueError(f"`loss_weights` must be a float (one output), got {loss_weights!r}")
+        self.loss_weights = loss_weights
+        self._compile_metrics = _as_list(metrics, "metrics")
+        self._compile_weighted_metrics = _as_list(weighted_metrics, "weighted_metrics")
+        if isinstance(steps_per_execution, bool) or not isinstance(steps_per_execution, int) \
+                or steps_per_execution < 1:
+            raise ValueError(f"`steps_per_execution` must be a positive int, got {steps_per_execution!r}")
+        self.steps_per_execution = steps_per_execution
+        self.run_eagerly = run_eagerly
+        self.jit_compile = jit_compile
+        self.compiled = True
+        self._resolved_metrics = None
+        self._native_ready = False
+
+    def _assert_compiled(self, what):
+        if not self.compiled:
+            raise NotCompiledError(f"You must call `compile()` before using the model "
+                                   f"(`{what}` was called on an uncompiled model).")
+
+    def _prepare(self, x, y, sample_weight=None):
+        """Arrays for a native run and the compiled native state they need."""
+        x = da.to_float32_rows(x, "x")
+        self._build_from_data(x)
+        y = None if y is None else da.to_float32_rows(y, "y")
+        sw = None if sample_weight is None else da.to_float32_rows(sample_weight, "sample_weight")
+        da.sample_count(x, y, sw)
+        self._check_input_shape(x)
+        if y is not None:
+            raw_shape = y.shape
+            y = da.targets_2d(y, self._loss_is_sparse(), self._network.output_dim)
+            self._ensure_native_compiled(raw_shape)
+        if sw is not None:
+            if sw.size != x.shape[0]:
+                raise ValueError(f"sample_weight must hold one weight per sample (temporal "
+                                 f"weights need 3-D outputs), got shape {sw.shape}")
+            sw = sw.reshape(-1)
+        return x, y, sw
+
+    def _loss_is_sparse(self):
+        return isinstance(self.loss, losses_module.SparseCategoricalCrossentropy)
+
+    def _ensure_native_compiled(self, y_shape):
+        if self._native_ready:
+            return
+        y_pred_shape = (None, self._network.output_dim)
+        y_true_shape = (None,) + tuple(y_shape[1:])
+        metrics = [metrics_module.resolve(m, self.loss, y_true_shape, y_pred_shape)
+                   for m in self._compile_metrics]
+        weighted = [metrics_module.resolve(m, self.loss, y_true_shape, y_pred_shape)
+                    for m in self._compile_weighted_metrics]
+        names = [m.name for m in metrics] + [m.name for m in weighted]
+        if len(set(names)) != len(names):
+            raise ValueError(f"Metric names must be unique, got {names}")
+        specs = [m.native(False) for m in metrics] + [m.native(True) for m in weighted]
+        self._network.compile(self.loss.native(), self.optimizer.native(), specs,
+                              loss_weight=float(self.loss_weights or 1.0))
+        self.optimizer._bind(self._network)
+        self._resolved_metrics = metrics + weighted
+        self._native_ready = True
+
+    @property
+    def metrics_names(self):
+        if self._resolved_metrics is None:
+            return ["loss"] if self.compiled else []
+        return ["loss"] + [m.name for m in self._resolved_metrics]
+
+    def _logs(self):
+        return dict(zip(self.metrics_names, (float(v) for v in self._network.results())))
+
+    # ---- fit -----------------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, **kwargs):
+        self._assert_compiled("fit")
+        _accept_legacy_kwargs(kwargs, "fit")
+        batch_size = da.check_batch_size(batch_size) or 32
+        if x is None:
+            raise ValueError("fit() needs input data `x`")
+        if y is None:
+            raise ValueError("fit() needs targets `y` for array input")
+        if not 0.0 <= validation_split < 1.0:
+            raise ValueError(f"`validation_split` must be in [0, 1), got {validation_split}")
+        x, y, sw = self._prepare(x, y, sample_weight)
+        if class_weight is not None:
+            sw = da.class_weights_to_sample_weights(class_weight, y, sw)
+        val = None
+        if validation_data is not None:
+            val = self._prepare(*_unpack_validation(validation_data))
+        elif validation_split:
+            n = x.shape[0]
+            split = int(n * (1.0 - validation_split))  # the last samples, before shuffling
+            if split == 0 or split == n:
+                raise ValueError(f"validation_split={validation_split} leaves no training or no "
+                                 f"validation samples out of {n}")
+            val = (x[split:], y[split:], None if sw is None else sw[split:])
+            x, y, sw = x[:split], y[:split], (None if sw is None else sw[:split])
+        n = x.shape[0]
+        steps = math.ceil(n / batch_size) if steps_per_epoch is None else int(steps_per_epoch)
+        verbose = _resolve_verbose(verbose)
+        cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                           verbose=verbose, epochs=epochs, steps=steps)
+        self.stop_training = False
+        net = self._network
+        self._sync_trainable()
+        seed = self._seed
+        cbs.on_train_begin()
+        logs = {}
+        want_batches = cbs.wants_batches("train")
+        progress = cbs.progress() if verbose == 1 else None
+        for epoch in range(initial_epoch, epochs):
+            net.reset_results()
+            cbs.on_epoch_begin(epoch)
+            order = None
+            if shuffle:
+                order = _core_permutation(n, seed, _SHUFFLE_STREAM + epoch)
+            if steps_per_epoch is not None:
+                order = _wrap_order(order, n, steps * batch_size)
+            if want_batches:
+                self._run_with_batch_hooks(cbs, x, y, sw, order, batch_size, steps)
+            else:
+                self._run_throttled(progress, x, y, sw, order, batch_size, steps)
+            logs = self._logs()
+            if val is not None and _should_validate(epoch, validation_freq):
+                val_logs = self._evaluate_arrays(*val, batch_size=validation_batch_size or batch_size,
+                                                 steps=validation_steps, callbacks=cbs)
+                logs.update({"val_" + k: v for k, v in val_logs.items()})
+            cbs.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        net.finalize_optimizer()
+        cbs.on_train_end(logs)
+        return cbs._history
+
+    def _run_throttled(self, progress, x, y, sw, order, batch_size, steps):
+        """No callback listens to batches: one native call for the epoch, or chunks sized to
+        redraw the progress bar a few times a second."""
+        net, target = self._network, y.shape[1]
+        if progress is None:
+            net.train_run(x, y, sw, order, 0, batch_size, steps, target)
+            return
+        import time
+
+        done, chunk = 0, 1
+        while done < steps:
+            t0 = time.perf_counter()
+            k = min(chunk, steps - done)
+            net.train_run(x, y, sw, order, done * batch_size, batch_size, k, target)
+            done += k
+            progress.update(done, self._logs())
+            elapsed = time.perf_counter() - t0
+            # Aim each chunk at one redraw interval.
+            chunk = max(1, int(k * REDRAW_SECONDS / max(elapsed, 1e-6)))
+
+    def _run_with_batch_hooks(self, cbs, x, y, sw, order, batch_size, steps):
+        net, target, spe = self._network, y.shape[1], self.steps_per_execution
+        for step in range(0, steps, spe):
+            k = min(spe, steps - step)
+            cbs.on_train_batch_begin(step)
+            net.train_run(x, y, sw, order, step * batch_size, batch_size, k, target)
+            cbs.on_train_batch_end(step + k - 1, self._logs())
+            if self.stop_training:
+                break
+
+    # ---- evaluate ----------------------------------------------------------------------------
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, **kwargs):
+        self._assert_compiled("evaluate")
+        _accept_legacy_kwargs(kwargs, "evaluate")
+        batch_size = da.check_batch_size(batch_size) or 32
+        if y is None:
+            raise ValueError("evaluate() needs targets `y` for array input")
+        x, y, sw = self._prepare(x, y, sample_weight)
+        verbose = _resolve_verbose(verbose)
+        cbs = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+            steps=steps or math.ceil(x.shape[0] / batch_size))
+        logs = self._evaluate_arrays(x, y, sw, batch_size=batch_size, steps=steps, callbacks=cbs)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def _evaluate_arrays(self, x, y, sw, batch_size, steps, callbacks):
+        net = self._network
+        n = x.shape[0]
+        steps = math.ceil(n / batch_size) if steps is None else int(steps)
+        net.reset_results()
+        callbacks.on_test_begin()
+        if callbacks.wants_batches("test"):
+            for step in range(steps):
+                callbacks.on_test_batch_begin(step)
+                net.evaluate_run(x, y, sw, None, step * batch_size, batch_size, 1, y.shape[1])
+                callbacks.on_test_batch_end(step, self._logs())
+        else:
+            net.evaluate_run(x, y, sw, None, 0, batch_size, steps, y.shape[1])
+        logs = self._logs()
+        callbacks.on_test_end(logs)
+        return logs
+
+    # ---- predict -----------------------------------------------------------------------------
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+        _accept_legacy_kwargs(kwargs, "predict")
+        batch_size = da.check_batch_size(batch_size) or 32
+        x = da.to_float32_rows(x, "x")
+        self._build_from_data(x)
+        self._check_input_shape(x)
+        n = x.shape[0]
+        if steps is not None:
+            n = min(n, int(steps) * batch_size)
+        out = np.empty((n, self._network.output_dim), dtype=np.float32)
+        cbs = CallbackList(callbacks, model=self)
+        cbs.on_predict_begin()
+        if cbs.wants_batches("predict"):
+            for step, start in enumerate(range(0, n, batch_size)):
+                cbs.on_predict_batch_begin(step)
+                count = min(batch_size, n - start)
+                self._network.predict_run(x, None, start, count, batch_size, out[start:])
+                cbs.on_predict_batch_end(step, {"outputs": out[start:start + count]})
+        elif n:
+            # Results don't depend on the batch size: without batch hooks, use larger batches.
+            self._network.predict_run(x, None, 0, n, max(batch_size, 256), out)
+        cbs.on_predict_end()
+        return out.reshape((n,) + self._output_shape)
+
+    # ---- *_on_batch --------------------------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        self._assert_compiled("train_on_batch")
+        x, y, sw = self._prepare(x, y, sample_weight)
+        if class_weight is not None:
+            sw = da.class_weights_to_sample_weights(class_weight, y, sw)
+        self._sync_trainable()
+        self._network.reset_results()
+        self._network.train_run(x, y, sw, None, 0, x.shape[0], 1, y.shape[1])
+        return self._batch_result(return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._assert_compiled("test_on_batch")
+        x, y, sw = self._prepare(x, y, sample_weight)
+        self._network.reset_results()
+        self._network.evaluate_run(x, y, sw, None, 0, x.shape[0], 1, y.shape[1])
+        return self._batch_result(return_dict)
+
+    def predict_on_batch(self, x):
+        return self.predict(x, batch_size=max(len(x), 1), verbose=0)
+
+    def _batch_result(self, return_dict):
+        logs = self._logs()
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+
+def _core_permutation(n, seed, stream):
+    from densefit._native import core
+
+    return core.random_permutation(n, seed, stream)
+
+
+def _wrap_order(order, n, needed):
+    """steps_per_epoch beyond the data wraps around it (Keras repeats array data)."""
+    if needed <= n:
+        return order
+    base = np.arange(n, dtype=np.int64) if order is None else order
+    return np.ascontiguousarray(np.resize(base, needed))
+
+
+def _as_list(metrics, what):
+    if metrics is None:
+        return []
+    if isinstance(metrics, dict):
+        if len(metrics) != 1:
+            raise ValueError(f"`{what}` as a dict needs one entry per output; this model has one")
+        metrics = next(iter(metrics.values()))
+    if isinstance(metrics, (str, metrics_module.Metric)):
+        return [metrics]
+    if not isinstance(metrics, (list, tuple)):
+        raise TypeError(f"`{what}` must be a list of metrics, got {type(metrics).__name__}")
+    return list(metrics)
+
+
+def _unpack_validation(data):
+    if isinstance(data, (list, tuple)) and len(data) in (2, 3):
+        x, y = data[0], data[1]
+        sw = data[2] if len(data) == 3 else None
+        return (x, y, sw)
+    raise ValueError("`validation_data` must be a tuple (x_val, y_val) or "
+                     "(x_val, y_val, val_sample_weights)")
+
+
+def _should_validate(epoch, freq):
+    if isinstance(freq, int):
+        if freq < 1:
+            raise ValueError(f"`validation_freq` must be a positive int, got {freq}")
+        return (epoch + 1) % freq == 0
+    if isinstance(freq, (list, tuple, set, range)):
+        return (epoch + 1) in freq
+    raise ValueError(f"`validation_freq` must be an int or a container of epochs, got {freq!r}")
+
+
+def _resolve_verbose(verbose):
+    if verbose == "auto":
+        return 1 if sys.stdout.isatty() else 2
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2, got {verbose!r}")
+    return verbose
+
+
+def _accept_legacy_kwargs(kwargs, method):
+    # Keras 2's data-loading knobs: accepted; densefit never needs worker processes.
+    legacy = {"max_queue_size", "workers", "use_multiprocessing"}
+    unknown = set(kwargs) - legacy
+    if unknown:
+        raise TypeError(f"{method}() got unexpected keyword arguments: {sorted(unknown)}")

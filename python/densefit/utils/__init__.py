@@ -1,0 +1,21 @@
+"""Keras utils: set_random_seed, to_categorical."""
+
+import numpy as np
+
+from densefit.utils.random import set_random_seed
+
+
+def to_categorical(x, num_classes=None):
+    x = np.asarray(x, dtype=np.int64)
+    shape = x.shape
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    x = x.reshape(-1)
+    if num_classes is None:
+        num_classes = int(x.max()) + 1 if x.size else 0
+    out = np.zeros((x.size, num_classes), dtype=np.float32)
+    out[np.arange(x.size), x] = 1.0
+    return out.reshape(shape + (num_classes,))
+
+
+__all__ = ["set_random_seed", "to_categorical"]
