@@ -71,7 +71,7 @@ def epochs_to_time(calibration_seconds, budget):
 def summarize(first_epoch_s, epoch_times):
     """The statistics a runner reports for its timed epochs."""
     times = sorted(epoch_times)
-    quartiles = statistics.quantiles(times, n=4) if len(times) >= 2 else [times[0]] * 3
+    quartiles = statistics.quantiles(times, n=4, method="inclusive") if len(times) >= 2 else [times[0]] * 3
     return {
         "first_epoch_s": first_epoch_s,
         "median_epoch_s": statistics.median(times),

@@ -25,6 +25,7 @@ Reduction reduction_from_name(const std::string& name) {
   if (name == "sum") return Reduction::Sum;
   if (name == "mean") return Reduction::Mean;
   if (name == "none") return Reduction::None;
+  if (name == "mean_with_sample_weight") return Reduction::MeanWithSampleWeight;
   throw py::value_error("Unknown loss reduction '" + name +
                         "'. Valid: 'sum_over_batch_size', 'sum', 'mean', 'none', None");
 }

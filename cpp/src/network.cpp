@@ -199,16 +199,31 @@ const float* Network::forward(const float* x, int64_t rows, bool training) {
 double Network::loss_and_grad(const float* y, const float* sw, int64_t rows, bool want_grad) {
   const float* y_pred = layers_.empty() ? nullptr : layers_.back().output;
   loss_per_sample(loss_, y, y_pred, rows, output_dim_, per_sample_.data());
-  double sum = 0.0;
-  for (int64_t r = 0; r < rows; ++r) sum += double(per_sample_[r]) * (sw ? sw[r] : 1.0f);
-  // Keras's "sum_over_batch_size" divides by the number of samples, not the weight sum.
-  double divisor = loss_.reduction == Reduction::Sum ? 1.0 : double(rows);
+  double sum = 0.0, weight_sum = 0.0;
+  for (int64_t r = 0; r < rows; ++r) {
+    double w = sw ? sw[r] : 1.0;
+    sum += double(per_sample_[r]) * w;
+    weight_sum += w;
+  }
+  // Keras's "sum_over_batch_size" divides by the number of samples, not the weight sum;
+  // rows masked by ignore_class leave the count (Keras adds epsilon to the valid count).
+  double divisor = double(rows);
+  switch (loss_.reduction) {
+    case Reduction::Sum: divisor = 1.0; break;
+    case Reduction::MeanWithSampleWeight: divisor = sw ? weight_sum : double(rows); break;
+    default:
+      if (loss_.has_ignore_class) {
+        int64_t valid = 0;
+        for (int64_t r = 0; r < rows; ++r) valid += int64_t(y[r]) != loss_.ignore_class;
+        divisor = double(valid) + 1e-7;
+      }
+  }
   if (want_grad) {
     float f = float(double(loss_weight_) / divisor);
     for (int64_t r = 0; r < rows; ++r) scale_[r] = (sw ? sw[r] : 1.0f) * f;
     loss_backward(loss_, y, y_pred, scale_.data(), rows, output_dim_, grad_a_.data());
   }
-  return double(loss_weight_) * sum / divisor;
+  return divisor > 0.0 ? double(loss_weight_) * sum / divisor : 0.0;
 }
 
 void Network::backward(int64_t rows) {

@@ -56,7 +56,7 @@ class Loss:
         return cls(**config)
 
 
-_NATIVE_KEYS = {"from_logits", "label_smoothing", "delta", "gamma", "alpha",
+_NATIVE_KEYS = {"from_logits", "label_smoothing", "delta", "gamma", "alpha", "ignore_class",
                 "apply_class_balancing"}
 
 

@@ -12,7 +12,9 @@ enum class LossKind {
   KLDivergence, Poisson, CosineSimilarity
 };
 
-enum class Reduction { SumOverBatchSize, Sum, Mean, None };
+// How the Network reduces per-sample losses to the batch loss (Keras's `reduction`).
+// MeanWithSampleWeight divides by the sum of sample weights instead of the sample count.
+enum class Reduction { SumOverBatchSize, Sum, Mean, None, MeanWithSampleWeight };
 
 struct LossConfig {
   LossKind kind = LossKind::MeanSquaredError;

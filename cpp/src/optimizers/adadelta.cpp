@@ -18,10 +18,11 @@ struct AdadeltaRule {
   int slot_count() const { return 2; }
   void init_slots(float* slots, int64_t n) const { std::fill_n(slots, 2 * n, 0.0f); }
   void begin_step(float step_lr, int64_t) { lr = step_lr; }
-  void bind(float* slots, int64_t n, int64_t offset, int64_t) {
+  void bind(float* slots, int64_t n, int64_t offset) {
     accumulated_grad = slots + offset;
     accumulated_delta = slots + n + offset;
   }
+  template <bool>
   void update(float& p, float g, int64_t i) const {
     const float ag = rho * accumulated_grad[i] + one_minus_rho * (g * g);
     accumulated_grad[i] = ag;

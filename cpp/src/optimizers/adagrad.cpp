@@ -21,7 +21,8 @@ struct AdagradRule {
     std::fill_n(slots, n, initial_accumulator_value);
   }
   void begin_step(float step_lr, int64_t) { lr = step_lr; }
-  void bind(float* slots, int64_t, int64_t offset, int64_t) { accumulator = slots + offset; }
+  void bind(float* slots, int64_t, int64_t offset) { accumulator = slots + offset; }
+  template <bool>
   void update(float& p, float g, int64_t i) const {
     const float acc = accumulator[i] + g * g;
     accumulator[i] = acc;

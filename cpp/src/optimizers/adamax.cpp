@@ -22,10 +22,11 @@ struct AdamaxRule {
     lr = step_lr;
     bias_correction = 1.0f - power_f32(beta_1, t);
   }
-  void bind(float* slots, int64_t n, int64_t offset, int64_t) {
+  void bind(float* slots, int64_t n, int64_t offset) {
     m = slots + offset;
     u = slots + n + offset;
   }
+  template <bool>
   void update(float& p, float g, int64_t i) const {
     const float mi = m[i] + (g - m[i]) * one_minus_beta_1;
     const float ui = std::max(beta_2 * u[i], std::fabs(g));

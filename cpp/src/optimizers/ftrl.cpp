@@ -28,20 +28,21 @@ struct FtrlRule {
     lr.set(step_lr);
     two_l2_reg = 2.0f * (l2 + beta / (2.0f * step_lr));
   }
-  void bind(float* slots, int64_t n, int64_t offset, int64_t size) {
+  void bind(float* slots, int64_t n, int64_t offset) {
     accumulator = slots + offset;
     linear = slots + n + offset;
-    lr.exact = size == 1;
   }
   // XLA's CPU pow is libm's powf (not sqrt for 0.5): use the same for bit-equal results.
   float power(float x) const { return std::pow(x, exponent); }
+  template <bool kSingle>
   void update(float& p, float g, int64_t i) const {
     const float grad_to_use = g + shrinkage2 * p;
     const float accum = accumulator[i];
     const float new_accum = accum + g * g;
     const float new_power = power(new_accum);
-    const float lin = linear[i] + (grad_to_use - lr.divide(new_power - power(accum)) * p);
-    const float quadratic = lr.divide(new_power) + two_l2_reg;
+    const float lin =
+        linear[i] + (grad_to_use - lr.divide<kSingle>(new_power - power(accum)) * p);
+    const float quadratic = lr.divide<kSingle>(new_power) + two_l2_reg;
     const float clipped = std::min(std::max(lin, -l1), l1);
     linear[i] = lin;
     accumulator[i] = new_accum;

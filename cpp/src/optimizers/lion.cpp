@@ -18,7 +18,8 @@ struct LionRule {
   int slot_count() const { return 1; }
   void init_slots(float* slots, int64_t n) const { std::fill_n(slots, n, 0.0f); }
   void begin_step(float step_lr, int64_t) { lr = step_lr; }
-  void bind(float* slots, int64_t, int64_t offset, int64_t) { m = slots + offset; }
+  void bind(float* slots, int64_t, int64_t offset) { m = slots + offset; }
+  template <bool>
   void update(float& p, float g, int64_t i) const {
     const float c = m[i] * beta_1 + g * one_minus_beta_1;
     const float sign = c > 0.0f ? 1.0f : (c < 0.0f ? -1.0f : c);  // sign(0) = 0, NaN stays

@@ -45,18 +45,19 @@ struct NadamRule {
     den.set(1.0f - u_product);
     den_v.set(1.0f - power_f32(beta_2, t));
   }
-  void bind(float* slots, int64_t n, int64_t offset, int64_t size) {
+  void bind(float* slots, int64_t n, int64_t offset) {
     m = slots + offset;
     v = slots + n + offset;
-    den_next.exact = den.exact = den_v.exact = size == 1;
   }
+  template <bool kSingle>
   void update(float& p, float g, int64_t i) const {
     const float mi = m[i] + (g - m[i]) * one_minus_beta_1;
     const float vi = v[i] + (g * g - v[i]) * one_minus_beta_2;
     m[i] = mi;
     v[i] = vi;
-    const float m_hat = den_next.divide(u_next * mi) + den.divide(one_minus_u * g);
-    const float v_hat = den_v.divide(vi);
+    const float m_hat =
+        den_next.divide<kSingle>(u_next * mi) + den.divide<kSingle>(one_minus_u * g);
+    const float v_hat = den_v.divide<kSingle>(vi);
     p = p - (m_hat * lr) / (std::sqrt(v_hat) + epsilon);
   }
 };

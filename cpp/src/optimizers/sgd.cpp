@@ -7,33 +7,35 @@ namespace densefit {
 namespace optimizers {
 namespace {
 
+template <bool kMomentum, bool kNesterov>
 struct SgdRule {
-  bool has_momentum, nesterov;
   float momentum;
   float lr = 0.0f;
   float* m = nullptr;
 
-  explicit SgdRule(const OptimizerConfig& c)
-      : has_momentum(c.momentum != 0), nesterov(c.nesterov), momentum(float(c.momentum)) {}
-  int slot_count() const { return has_momentum ? 1 : 0; }  // Keras builds no slot at 0
+  explicit SgdRule(const OptimizerConfig& c) : momentum(float(c.momentum)) {}
+  int slot_count() const { return kMomentum ? 1 : 0; }  // Keras keeps no slot at momentum 0
   void init_slots(float* slots, int64_t n) const { std::fill_n(slots, slot_count() * n, 0.0f); }
   void begin_step(float step_lr, int64_t) { lr = step_lr; }
-  void bind(float* slots, int64_t, int64_t offset, int64_t) { m = slots + offset; }
+  void bind(float* slots, int64_t, int64_t offset) { m = slots + offset; }
+  template <bool>
   void update(float& p, float g, int64_t i) const {
-    if (!has_momentum) {
+    if constexpr (!kMomentum) {
       p = p - g * lr;
-      return;
+    } else {
+      const float mi = m[i] * momentum - g * lr;
+      m[i] = mi;
+      p = kNesterov ? p + (mi * momentum - g * lr) : p + mi;
     }
-    const float mi = m[i] * momentum - g * lr;
-    m[i] = mi;
-    p = nesterov ? p + (mi * momentum - g * lr) : p + mi;
   }
 };
 
 }  // namespace
 
 std::unique_ptr<Optimizer> make_sgd(const OptimizerConfig& cfg) {
-  return std::make_unique<RuleOptimizer<SgdRule>>(cfg);
+  if (cfg.momentum == 0) return std::make_unique<RuleOptimizer<SgdRule<false, false>>>(cfg);
+  if (cfg.nesterov) return std::make_unique<RuleOptimizer<SgdRule<true, true>>>(cfg);
+  return std::make_unique<RuleOptimizer<SgdRule<true, false>>>(cfg);
 }
 
 }  // namespace optimizers

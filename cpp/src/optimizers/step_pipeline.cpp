@@ -61,8 +61,12 @@ void StepPipeline::apply(float* params, float* grads, float* slots, int64_t n,
     ScalarDivisor scale;
     scale.set(float(cfg_.loss_scale_factor));
     for (const ParamSegment& s : last_segments_) {
-      scale.exact = s.size == 1;
-      for (int64_t i = s.offset; i < s.offset + s.size; ++i) grads[i] = scale.divide(grads[i]);
+      if (s.size == 1) {
+        grads[s.offset] = scale.divide<true>(grads[s.offset]);
+        continue;
+      }
+      for (int64_t i = s.offset; i < s.offset + s.size; ++i)
+        grads[i] = scale.divide<false>(grads[i]);
     }
   }
 
@@ -75,13 +79,16 @@ void StepPipeline::apply(float* params, float* grads, float* slots, int64_t n,
     ScalarDivisor steps;
     steps.set(float(accumulate));
     for (const ParamSegment& s : last_segments_) {
-      steps.exact = s.size == 1;
-      for (int64_t i = s.offset; i < s.offset + s.size; ++i) {
-        if (update_step) {
-          grads[i] = steps.divide(grads[i] + acc[i]);
+      const int64_t end = s.offset + s.size;
+      if (!update_step) {
+        for (int64_t i = s.offset; i < end; ++i) acc[i] = grads[i] + acc[i];
+      } else if (s.size == 1) {
+        grads[s.offset] = steps.divide<true>(grads[s.offset] + acc[s.offset]);
+        acc[s.offset] = 0.0f;
+      } else {
+        for (int64_t i = s.offset; i < end; ++i) {
+          grads[i] = steps.divide<false>(grads[i] + acc[i]);
           acc[i] = 0.0f;
-        } else {
-          acc[i] = grads[i] + acc[i];
         }
       }
     }
@@ -119,7 +126,7 @@ void StepPipeline::update_all(float* params, float* grads, float* slots, int64_t
     if (!std::isfinite(norm)) scale = std::numeric_limits<float>::quiet_NaN();
     step.clip = SegmentStep::Clip::Scale;
     step.clip_mul = scale;
-    step.clip_inv = 1.0f;
+    step.clip_divisor.set(1.0f);
   } else if (cfg_.clipvalue > 0) {
     step.clip = SegmentStep::Clip::Value;
     step.clip_value = float(cfg_.clipvalue);
@@ -133,11 +140,7 @@ void StepPipeline::update_all(float* params, float* grads, float* slots, int64_t
       // _clip_by_norm: g * c / max(norm, c), with norm 0 for an all-zero gradient.
       const float l2sum = float(squared_norm(grads + s.offset, s.size));
       const float norm = l2sum > 0 ? std::sqrt(l2sum) : l2sum;
-      ScalarDivisor div;
-      div.set(std::max(norm, seg_step.clip_mul));
-      seg_step.clip = s.size == 1 ? SegmentStep::Clip::Divide : SegmentStep::Clip::Scale;
-      seg_step.clip_div = div.value;
-      seg_step.clip_inv = div.reciprocal;
+      seg_step.clip_divisor.set(std::max(norm, seg_step.clip_mul));
     }
     update_segment(params, grads, slots, n, s, seg_step);
   }

@@ -3,17 +3,19 @@
 //
 // An update rule is a small struct, one per Keras optimizer (sgd.cpp, adam.cpp, ...):
 //   explicit Rule(const OptimizerConfig&);
-//   int slot_count() const;                        // its own slot arrays, first in `slots`
+//   int slot_count() const;                         // its own slot arrays, first in `slots`
 //   void init_slots(float* slots, int64_t n) const;
-//   void begin_step(float lr, int64_t local_step); // Keras's iterations + 1
-//   void bind(float* slots, int64_t n, int64_t offset, int64_t size);  // one segment's slots
+//   void begin_step(float lr, int64_t local_step);  // Keras's iterations + 1
+//   void bind(float* slots, int64_t n, int64_t offset);  // point at one segment's slots
+//   template <bool kSingle>                         // true for a one-element segment
 //   void update(float& param, float grad, int64_t i) const;  // element i of that segment
-// RuleOptimizer<Rule> runs `update` in one loop per segment, with clipping and weight decay
-// folded in, so that the element math is all in one place.
+// RuleOptimizer<Rule> runs `update` in one branch-free loop per segment (it vectorizes), with
+// clipping and weight decay folded in; options that change the rule's arithmetic are
+// template parameters of the rule, chosen in its factory.
 //
-// Results are meant to be bit-equal to Keras on its JAX backend (CPU), so everything follows
-// what XLA computes: float32 throughout, scalars included (0-d float32 ops, powf), each
-// operation rounded (no FMA contraction: CMakeLists.txt), and `array / scalar` computed as
+// Results are meant to be bit-equal to Keras on its JAX backend, so everything follows what
+// XLA computes: float32 throughout, scalars included (0-d float32 ops, powf), each operation
+// rounded (no FMA contraction: CMakeLists.txt), and `array / scalar` computed as
 // `array * (1 / scalar)` except for single-element arrays (ScalarDivisor).
 #pragma once
 #include <cmath>
@@ -26,27 +28,30 @@
 namespace densefit {
 namespace optimizers {
 
-// What happens to each gradient element of a segment before the rule sees it.
 // XLA's algebraic simplifier rewrites `A / broadcast(b)` as `A * broadcast(1 / b)`; a
-// single-element A needs no broadcast and gets a true division. Keras's `array / scalar`
-// therefore depends on the variable's size.
+// single-element A needs no broadcast and keeps a true division. So Keras's
+// `array / scalar` rounds differently depending on the variable's size.
 struct ScalarDivisor {
   float value = 1.0f, reciprocal = 1.0f;
-  bool exact = false;  // single-element variable: x / value
   void set(float v) {
     value = v;
     reciprocal = 1.0f / v;
   }
-  float divide(float x) const { return exact ? x / value : x * reciprocal; }
+  template <bool kSingle>
+  float divide(float x) const {
+    if constexpr (kSingle) return x / value;
+    return x * reciprocal;
+  }
 };
 
+// What happens to each gradient element of a segment before the rule sees it.
 struct SegmentStep {
-  enum class Clip { None, Value, Scale, Divide };
+  enum class Clip { None, Value, Scale };
   Clip clip = Clip::None;
-  float clip_value = 0.0f;         // Value: g = clip(g, -v, v)
-  float clip_mul = 1.0f;           // Scale: g = (g * mul) * inv; Divide: g = (g * mul) / div
-  float clip_inv = 1.0f, clip_div = 1.0f;
-  bool decay = false;              // p -= p * weight_decay * lr before the rule
+  float clip_value = 0.0f;  // Value: g = clip(g, -v, v)
+  float clip_mul = 1.0f;    // Scale: g = divisor.divide(g * mul)
+  ScalarDivisor clip_divisor;
+  bool decay = false;       // p -= p * weight_decay * lr before the rule
   float weight_decay = 0.0f, lr = 0.0f;
 };
 
@@ -75,7 +80,7 @@ class StepPipeline : public Optimizer {
 
   int rule_slots_;
   int accumulator_slot_ = -1, ema_slot_ = -1;  // -1: option off
-  // Trainable segments of the last apply(), for the 3-argument finalize(). Assigned each
+  // Trainable segments of the last apply(), for the 3-argument finalize(). Refilled each
   // apply; reallocates only when the segment count grows.
   std::vector<ParamSegment> last_segments_;
   bool applied_ = false;
@@ -96,20 +101,18 @@ class RuleOptimizer final : public StepPipeline {
     const float* g = grads + seg.offset;
     const int64_t size = seg.size;
     Rule rule = rule_;  // a local copy: its slot pointers stay in registers
-    rule.bind(slots, n, seg.offset, size);
+    rule.bind(slots, n, seg.offset);
+    if (size == 1) return loop<true, C::None, false>(rule, step, p, g, size);
     switch (step.clip) {
       case C::None:
-        return step.decay ? loop<C::None, true>(rule, step, p, g, size)
-                          : loop<C::None, false>(rule, step, p, g, size);
+        return step.decay ? loop<false, C::None, true>(rule, step, p, g, size)
+                          : loop<false, C::None, false>(rule, step, p, g, size);
       case C::Value:
-        return step.decay ? loop<C::Value, true>(rule, step, p, g, size)
-                          : loop<C::Value, false>(rule, step, p, g, size);
+        return step.decay ? loop<false, C::Value, true>(rule, step, p, g, size)
+                          : loop<false, C::Value, false>(rule, step, p, g, size);
       case C::Scale:
-        return step.decay ? loop<C::Scale, true>(rule, step, p, g, size)
-                          : loop<C::Scale, false>(rule, step, p, g, size);
-      case C::Divide:
-        return step.decay ? loop<C::Divide, true>(rule, step, p, g, size)
-                          : loop<C::Divide, false>(rule, step, p, g, size);
+        return step.decay ? loop<false, C::Scale, true>(rule, step, p, g, size)
+                          : loop<false, C::Scale, false>(rule, step, p, g, size);
     }
   }
 
@@ -117,20 +120,23 @@ class RuleOptimizer final : public StepPipeline {
   RuleOptimizer(const OptimizerConfig& cfg, Rule rule)
       : StepPipeline(cfg, rule.slot_count()), rule_(rule) {}
 
-  template <SegmentStep::Clip kClip, bool kDecay>
+  // kSingle: a one-element segment, where options are tested at run time instead.
+  template <bool kSingle, SegmentStep::Clip kClip, bool kDecay>
   static void loop(const Rule& rule, const SegmentStep& step, float* p, const float* g,
                    int64_t size) {
-    const float lo = -step.clip_value, hi = step.clip_value;
-    const float mul = step.clip_mul, inv = step.clip_inv, div = step.clip_div;
+    using C = SegmentStep::Clip;
+    const float lo = -step.clip_value, hi = step.clip_value, mul = step.clip_mul;
+    const ScalarDivisor div = step.clip_divisor;
     const float wd = step.weight_decay, lr = step.lr;
     for (int64_t i = 0; i < size; ++i) {
       float gi = g[i];
-      if constexpr (kClip == SegmentStep::Clip::Value) gi = gi < lo ? lo : (gi > hi ? hi : gi);
-      if constexpr (kClip == SegmentStep::Clip::Scale) gi = (gi * mul) * inv;
-      if constexpr (kClip == SegmentStep::Clip::Divide) gi = (gi * mul) / div;
+      if (kClip == C::Value || (kSingle && step.clip == C::Value))
+        gi = gi < lo ? lo : (gi > hi ? hi : gi);
+      if (kClip == C::Scale || (kSingle && step.clip == C::Scale))
+        gi = div.template divide<kSingle>(gi * mul);
       float pi = p[i];
-      if constexpr (kDecay) pi = pi - pi * wd * lr;
-      rule.update(pi, gi, i);
+      if (kDecay || (kSingle && step.decay)) pi = pi - pi * wd * lr;
+      rule.template update<kSingle>(pi, gi, i);
       p[i] = pi;
     }
   }
@@ -151,9 +157,7 @@ std::unique_ptr<Optimizer> make_ftrl(const OptimizerConfig& cfg);
 
 // Keras's `ops.power(ops.cast(base, float32), ops.cast(step, float32))`: XLA's CPU pow is
 // libm's powf.
-inline float power_f32(double base, int64_t step) {
-  return std::pow(float(base), float(step));
-}
+inline float power_f32(double base, int64_t step) { return std::pow(float(base), float(step)); }
 
 }  // namespace optimizers
 }  // namespace densefit

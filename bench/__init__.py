@@ -1,0 +1,1 @@
+"""densefit's benchmark harness: `python -m bench --help` (docs/benchmarks.md)."""
