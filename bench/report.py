@@ -123,6 +123,11 @@ def markdown(run, analysis):
     if meta["quick"]:
         out += ["> **QUICK smoke run**: tiny sample counts and 2-3 epochs. These numbers check "
                 "that the harness works; they are not measurements.", ""]
+    load = machine.get("load_average_start") or [0]
+    if load[0] > 0.5 * machine["cores_available"]:
+        out += [f"> **Machine not quiet**: 1-minute load average {load[0]} at the start on "
+                f"{machine['cores_available']} cores. Engines that spin OpenMP threads (torch) "
+                "suffer most; rerun when the machine is idle.", ""]
     out += [f"Command: `{meta['command']}`", ""]
 
     out += ["## Machine", "", _table(["", ""], _machine_rows(run)), ""]

@@ -48,8 +48,8 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=available_cores(),
                         help="threads every engine may use (default: available cores)")
     parser.add_argument("--target-seconds", type=float, default=None,
-                        help="wall time each engine's timed epochs should take (default 3; "
-                             "quick 0.1)")
+                        help="wall time each engine's timed epochs should take together "
+                             "(default 3; --quick times 2 epochs)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds before a runner is abandoned (default 1800; quick 120)")
     args = parser.parse_args(argv)
@@ -78,8 +78,28 @@ def runner_env(threads):
     return env
 
 
-def run_runner(module_args, extra, env, timeout):
-    """Runs one runner; returns its JSON result, or {"error": ...} with the reason."""
+def run_runner(module_args, workloads, extra, env, timeout):
+    """Runs one runner process over `workloads`; returns {workload: result}. A workload the
+    process did not report on gets {"error": ...} with the reason."""
+    cmd = [sys.executable, "-m", *module_args, "--workloads", ",".join(workloads), *extra]
+    try:
+        done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True,
+                              timeout=timeout)
+        stdout, why = done.stdout, f"exit {done.returncode}: " + (
+            done.stderr.strip().splitlines() or ["no output"])[-1]
+    except subprocess.TimeoutExpired as expired:
+        stdout = expired.stdout.decode() if isinstance(expired.stdout, bytes) else expired.stdout
+        why = f"timed out after {timeout:.0f} s"
+    results = {}
+    for line in (stdout or "").splitlines():
+        if line.startswith(RESULT_MARKER):
+            result = json.loads(line[len(RESULT_MARKER):])
+            results[result.get("workload")] = result
+    return {name: results.get(name) or {"error": why} for name in workloads}
+
+
+def run_one(module_args, extra, env, timeout):
+    """A runner without workloads (the GEMM ceiling): its one result, or {"error": ...}."""
     cmd = [sys.executable, "-m", *module_args, *extra]
     try:
         done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True,
@@ -89,8 +109,18 @@ def run_runner(module_args, extra, env, timeout):
     for line in reversed(done.stdout.splitlines()):
         if line.startswith(RESULT_MARKER):
             return json.loads(line[len(RESULT_MARKER):])
-    tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-    return {"error": f"exit {done.returncode}: {tail}"}
+    return {"error": f"exit {done.returncode}: "
+                     + (done.stderr.strip().splitlines() or ["no output"])[-1]}
+
+
+def schedule(workloads, engines, quick):
+    """The runner processes to start, as (engine, [workloads]) in order. A full run gives each
+    (workload, engine) a fresh process, so every first epoch pays the process's own warm-up as
+    a user's script would; --quick runs each engine's workloads in one process to save the
+    imports (several seconds each for JAX and torch)."""
+    if quick:
+        return [(engine, list(workloads)) for engine in engines]
+    return [(engine, [name]) for name in workloads for engine in engines]
 
 
 def _progress(text):
@@ -118,7 +148,7 @@ def main(argv=None):
            "machine": info, "host_kind": machine.host_kind(info)}
 
     _progress("GEMM ceiling ...")
-    run["gemm"] = run_runner(["bench.runners.gemm_runner"], common, env, args.timeout)
+    run["gemm"] = run_one(["bench.runners.gemm_runner"], common, env, args.timeout)
     _progress(f"  {run['gemm'].get('gflops', 0):.1f} GFLOP/s" if "gflops" in run["gemm"]
               else f"  {run['gemm'].get('error')}")
     if "densefit" in args.engines:
@@ -127,14 +157,12 @@ def main(argv=None):
         _progress(f"  {run['import'].get('import_s', 0) * 1e3:.1f} ms" if "import_s" in run["import"]
                   else f"  {run['import'].get('error')}")
 
-    run["results"] = {}
-    for name in args.workloads:
-        run["results"][name] = {}
-        for engine in args.engines:
-            _progress(f"{name} {engine} ...")
-            result = run_runner(ENGINES[engine], ["--workload", name] + common, env, args.timeout)
+    run["results"] = {name: {} for name in args.workloads}
+    for engine, names in schedule(args.workloads, args.engines, args.quick):
+        _progress(f"{engine} on {','.join(names)} ...")
+        for name, result in run_runner(ENGINES[engine], names, common, env, args.timeout).items():
             run["results"][name][engine] = result
-            _progress(f"  {_describe(result)}")
+            _progress(f"  {name}: {_describe(result)}")
 
     info["load_average_end"] = machine.load_average()
     run["meta"]["wall_s"] = time.perf_counter() - started

@@ -61,14 +61,14 @@ class Workload:
 
 WORKLOADS = {w.name: w for w in [
     Workload("W1", "seed binary: 100 -> 10 relu -> 1 sigmoid", (100,), (10,), "binary", 1,
-             samples=1000, batch_size=32, quick_samples=1000),
+             samples=1000, batch_size=32, quick_samples=256),
     Workload("W2", "seed multi-class: Flatten(32,32,3) -> 64 relu -> 4 softmax", (32, 32, 3),
-             (64,), "multiclass", 4, samples=1000, batch_size=32, quick_samples=1000,
+             (64,), "multiclass", 4, samples=1000, batch_size=32, quick_samples=256,
              flatten=True),
     Workload("W3", "seed regression: 100 -> 10 relu -> 1", (100,), (10,), "regression", 1,
-             samples=1000, batch_size=32, quick_samples=1000),
+             samples=1000, batch_size=32, quick_samples=256),
     Workload("W4", "MNIST-size MLP: 784 -> 256 -> 256 -> 10", (784,), (256, 256), "multiclass",
-             10, samples=60_000, batch_size=128, quick_samples=2048, metrics=("accuracy",)),
+             10, samples=60_000, batch_size=128, quick_samples=1024, metrics=("accuracy",)),
     Workload("W5", "wide: 1024 -> 3 x 1024 -> 10", (1024,), (1024, 1024, 1024), "multiclass",
              10, samples=16_384, batch_size=512, quick_samples=1024),
 ]}

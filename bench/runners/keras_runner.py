@@ -1,12 +1,12 @@
-"""Times Keras 3 on one backend: `python -m bench.runners.keras_runner --workload W1
+"""Times Keras 3 on one backend: `python -m bench.runners.keras_runner --workloads W1
 --backend jax`. Keras picks its backend once per process, hence one process per backend."""
 
 import importlib.util
 import os
 import time
 
-from bench.runners.protocol import emit, parse_args, skip
-from bench.workloads import INIT_SEED, WORKLOADS, make_data
+from bench.runners.protocol import parse_args, run_each, skip_all
+from bench.workloads import INIT_SEED, make_data
 
 _BACKEND_MODULES = {"jax": "jax", "tensorflow": "tensorflow", "torch": "torch"}
 
@@ -40,24 +40,27 @@ def main():
     engine = "keras-" + args.backend
     for module in ("keras", _BACKEND_MODULES[args.backend]):
         if importlib.util.find_spec(module) is None:
-            return skip(f"{module} is not installed", engine=engine, workload=args.workload)
+            return skip_all(args, engine, f"{module} is not installed")
     os.environ["KERAS_BACKEND"] = args.backend
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     _set_backend_threads(args.backend, args.threads)
     import keras
     from bench.runners.keras_api import build_model, time_fit
 
-    keras.utils.set_random_seed(INIT_SEED)
-    workload = WORKLOADS[args.workload]
-    x, y = make_data(workload, args.quick)
-    t0 = time.perf_counter()
-    model = build_model(keras, workload)
-    build = time.perf_counter() - t0
-    result = time_fit(keras, model, x, y, workload, args.budget, time.perf_counter)
-    result.update(engine=engine, workload=workload.name, samples=len(x), build_s=build,
-                  threads=args.threads, device=_backend_device(keras), version=keras.__version__,
-                  backend=keras.backend.backend())
-    emit(result)
+    def measure(workload):
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(INIT_SEED)
+        x, y = make_data(workload, args.quick)
+        t0 = time.perf_counter()
+        model = build_model(keras, workload)
+        build = time.perf_counter() - t0
+        result = time_fit(keras, model, x, y, workload, args.budget, time.perf_counter)
+        result.update(samples=len(x), build_s=build, threads=args.threads,
+                      device=_backend_device(keras), version=keras.__version__,
+                      backend=keras.backend.backend())
+        return result
+
+    run_each(args, engine, measure)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """What every runner shares: its command line, how many epochs it times, the statistics it
 reports, and the one JSON line it prints for the orchestrator.
 
-A runner is a script run in its own process (`python -m bench.runners.<name> --workload W1`)
+A runner is a script run in its own process (`python -m bench.runners.<name> --workloads W1`)
 so that engines never share an interpreter: Keras picks its backend once per process, and
 BLAS / thread pools of one library must not warm up or slow down another.
 
@@ -24,14 +24,16 @@ RESULT_MARKER = "BENCH_RESULT "
 
 # Epoch budgets: full runs aim each measurement at a few seconds; --quick only smoke-tests.
 FULL = {"target_seconds": 3.0, "min_epochs": 5, "max_epochs": 2000}
-QUICK = {"target_seconds": 0.1, "min_epochs": 2, "max_epochs": 3}
+QUICK = {"target_seconds": 0.0, "min_epochs": 2, "max_epochs": 2}
 
 
 def parse_args(description, extra=None, workload=True):
     """The runner command line; `extra(parser)` adds a runner's own options."""
     parser = argparse.ArgumentParser(description=description)
     if workload:
-        parser.add_argument("--workload", required=True, help="W1..W5 (bench/workloads.py)")
+        parser.add_argument("--workloads", required=True,
+                            help="comma-separated names from bench/workloads.py, timed one after "
+                                 "another in this process")
     parser.add_argument("--quick", action="store_true", help="tiny sizes and epochs (smoke test)")
     parser.add_argument("--threads", type=int, default=available_cores(),
                         help="threads the engine may use (default: available cores)")
@@ -44,6 +46,8 @@ def parse_args(description, extra=None, workload=True):
     if args.target_seconds is not None:
         budget["target_seconds"] = args.target_seconds
     args.budget = budget
+    if workload:
+        args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     return args
 
 
@@ -108,6 +112,20 @@ def emit(result):
     print(RESULT_MARKER + json.dumps(result), flush=True)
 
 
-def skip(reason, **fields):
-    """Reports that this engine cannot run here (not installed, workload does not map)."""
-    emit(dict(fields, skipped=reason))
+def skip_all(args, engine, reason):
+    """Reports that this engine cannot run here (not installed), for every workload asked."""
+    for name in args.workloads:
+        emit({"engine": engine, "workload": name, "skipped": reason})
+
+
+def run_each(args, engine, measure):
+    """Emits `measure(workload)` for every workload asked, in order. A failure is reported for
+    its workload and the others still run."""
+    from bench.workloads import WORKLOADS
+
+    for name in args.workloads:
+        try:
+            result = measure(WORKLOADS[name])
+        except Exception as error:  # reported, not raised: the orchestrator shows it
+            result = {"error": f"{type(error).__name__}: {error}"}
+        emit(dict(result, engine=engine, workload=name))

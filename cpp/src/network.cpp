@@ -9,25 +9,11 @@
 #include "densefit/rng.h"
 #include "network_layer.h"
 
-#if defined(__SSE__) || defined(__x86_64__)
-#include <xmmintrin.h>
-#define DENSEFIT_HAS_MXCSR 1
-#endif
+#include "cpu/denormals.h"
 
 namespace densefit {
 namespace {
 
-// Flush denormals to zero for the duration of a run: tiny gradients late in training
-// otherwise slow float math down several times (PyTorch loses 40% on W4 to them).
-class FlushDenormals {
- public:
-#ifdef DENSEFIT_HAS_MXCSR
-  FlushDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }  // FTZ | DAZ
-  ~FlushDenormals() { _mm_setcsr(saved_); }
- private:
-  unsigned saved_;
-#endif
-};
 
 // Dropout masks use stream 2^32 + layer index; shuffling uses its own streams (bindings).
 constexpr uint64_t kDropoutStream = uint64_t(1) << 32;

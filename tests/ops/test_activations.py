@@ -113,7 +113,7 @@ EXTREMES = np.array(
     [
         [-1e4, -1e3, -104.0, -100.0, -88.8, -30.0, -1e-3, 0.0, 1e-3, 30.0, 88.8, 100.0, 1e4],
         [-0.5, -1e-2, -1e-6, -1e-30, -0.0, 1e-30, 1e-6, 1e-2, 0.49, 0.51, 0.62, 0.63, 2.9999],
-        [-6.0, -3.0, -2.9999, -0.625, 0.625, 3.0, 5.9999, 6.0, 6.0001, 9.0, 20.0, 21.0, 44.0],
+        [-6.0, -3.0, -2.9999, -0.625, 0.625, 3.0, 5.9999, 6.0, 6.0001, 9.0, 20.0, np.nan, 44.0],
     ],
     dtype=np.float32,
 )
@@ -146,6 +146,7 @@ def finite_difference_grad(case, z, w, h=1e-6):
 @cases
 @pytest.mark.parametrize("seed", [0, 1])
 def test_forward_matches_reference(core, case, seed):
+    """Includes huge, tiny, kink and NaN inputs (NaN must propagate, as in Keras)."""
     z = np.concatenate([random_inputs(seed), EXTREMES])
     a = core.activation_forward(case.name, z, case.alpha)
     assert a.dtype == np.float32 and a.shape == z.shape

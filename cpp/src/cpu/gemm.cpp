@@ -1,5 +1,7 @@
 #include "densefit/gemm.h"
 
+#include "cpu/denormals.h"
+
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -153,8 +155,14 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const fl
 }
 
 bool set_blas_library(const std::string& path, const std::string& symbol_prefix) {
-  // RTLD_NODELETE: the pointers we keep stay valid for the life of the process.
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+  void* handle;
+  {
+    // OpenBLAS starts its worker threads when it is loaded, and threads inherit the loader's
+    // MXCSR: loading it with denormals flushed makes its kernels flush them too.
+    FlushDenormals ftz;
+    // RTLD_NODELETE: the pointers we keep stay valid for the life of the process.
+    handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+  }
   if (!handle) return false;
   auto fn = reinterpret_cast<cblas_sgemm_fn>(dlsym(handle, (symbol_prefix + "cblas_sgemm").c_str()));
   if (!fn) return false;

@@ -22,7 +22,9 @@ struct LionRule {
   template <bool>
   void update(float& p, float g, int64_t i) const {
     const float c = m[i] * beta_1 + g * one_minus_beta_1;
-    const float sign = c > 0.0f ? 1.0f : (c < 0.0f ? -1.0f : c);  // sign(0) = 0, NaN stays
+    // jnp.sign: 0 at 0, NaN at NaN; written as one select so that the loop vectorizes.
+    const float unit = float(c > 0.0f) - float(c < 0.0f);
+    const float sign = c == c ? unit : c;
     p = p - lr * sign;
     m[i] = m[i] * beta_2 + g * one_minus_beta_2;
   }
