@@ -62,20 +62,25 @@ def _targets(run, a):
     def pct(name):
         return a["throughput"].get(name, {}).get("densefit", {}).get("pct_of_gemm")
 
-    rows = [
-        ("W1 speed vs fastest anchor", a["vs_fastest"].get("W1", {}).get("ratio"), ">=", 20, "x"),
-        ("W3 speed vs fastest anchor", a["vs_fastest"].get("W3", {}).get("ratio"), ">=", 20, "x"),
-        ("W2 speed vs Keras-JAX", ratio_to("W2", "keras-jax"), ">=", 3.5, "x"),
-        ("W4 speed vs Keras-JAX", ratio_to("W4", "keras-jax"), ">=", 2, "x"),
-        ("W4 densefit GFLOP/s, % of GEMM ceiling", pct("W4"), ">=", 80, "%"),
-        ("W5 densefit GFLOP/s, % of GEMM ceiling", pct("W5"), ">=", 92, "%"),
-    ]
-    for name in run["results"]:
-        rows.append((f"{name} densefit first epoch / steady", a["first_over_steady"].get(name),
-                     "<=", 1.2, "x"))
-    rows.append(("import densefit (s)", (run.get("import") or {}).get("import_s"), "<", 0.2, "s"))
+    ran = run["results"]
+    if not any("densefit" in results for results in ran.values()):
+        return []
+    rows = [(name, label, measure, op, goal, unit) for name, label, measure, op, goal, unit in [
+        ("W1", "W1 speed vs fastest anchor", a["vs_fastest"].get("W1", {}).get("ratio"), ">=", 20,
+         "x"),
+        ("W3", "W3 speed vs fastest anchor", a["vs_fastest"].get("W3", {}).get("ratio"), ">=", 20,
+         "x"),
+        ("W2", "W2 speed vs Keras-JAX", ratio_to("W2", "keras-jax"), ">=", 3.5, "x"),
+        ("W4", "W4 speed vs Keras-JAX", ratio_to("W4", "keras-jax"), ">=", 2, "x"),
+        ("W4", "W4 densefit GFLOP/s, % of GEMM ceiling", pct("W4"), ">=", 80, "%"),
+        ("W5", "W5 densefit GFLOP/s, % of GEMM ceiling", pct("W5"), ">=", 92, "%"),
+    ] if name in ran]
+    rows += [(name, f"{name} densefit first epoch / steady", a["first_over_steady"].get(name),
+              "<=", 1.2, "x") for name in ran]
+    rows.append((None, "import densefit (s)", (run.get("import") or {}).get("import_s"), "<", 0.2,
+                 "s"))
     targets = []
-    for label, measured, op, goal, unit in rows:
+    for _, label, measured, op, goal, unit in rows:
         if measured is None or (isinstance(measured, float) and math.isnan(measured)):
             status = "n/a"
         else:
@@ -116,74 +121,95 @@ def _engines(run):
 
 
 def markdown(run, analysis):
-    machine, meta = run["machine"], run["meta"]
     engines = _engines(run)
-    anchors = [e for e in engines if e != "densefit"]
+    sections = [_header(run), _machine_section(run), _times_section(run, engines),
+                _ratios_section(run, analysis, engines), _first_epoch_section(run, analysis),
+                _throughput_section(run, analysis, engines), _import_section(run),
+                _targets_section(analysis), _sanity_section(run, engines), _notes_section(run)]
+    return "\n".join(line for section in sections for line in section).rstrip() + "\n"
+
+
+def _header(run):
+    machine, meta = run["machine"], run["meta"]
     out = [f"# densefit benchmark — {machine['date'][:10]} — {run['host_kind']}", ""]
     if meta["quick"]:
-        out += ["> **QUICK smoke run**: tiny sample counts and 2-3 epochs. These numbers check "
+        out += ["> **QUICK smoke run**: tiny sample counts and 2 timed epochs. These numbers check "
                 "that the harness works; they are not measurements.", ""]
     load = machine.get("load_average_start") or [0]
     if load[0] > 0.5 * machine["cores_available"]:
         out += [f"> **Machine not quiet**: 1-minute load average {load[0]} at the start on "
                 f"{machine['cores_available']} cores. Engines that spin OpenMP threads (torch) "
                 "suffer most; rerun when the machine is idle.", ""]
-    out += [f"Command: `{meta['command']}`", ""]
+    return out + [f"Command: `{meta['command']}`", ""]
 
-    out += ["## Machine", "", _table(["", ""], _machine_rows(run)), ""]
 
-    out += ["## Steady-state time per epoch (median, ms)", "",
-            "`fit(..., verbose=0, shuffle=True)` for the Keras-API engines, an equivalent loop "
-            "for the others; float32, the same synthetic data everywhere.", ""]
+def _machine_section(run):
+    return ["## Machine", "", _table(["", ""], _machine_rows(run)), ""]
+
+
+def _times_section(run, engines):
     rows = []
     for name, results in run["results"].items():
         w = WORKLOADS[name]
         samples = next((r["samples"] for r in results.values() if r and "samples" in r), "")
         rows.append([f"{name} {w.title}", samples, w.batch_size]
                     + [_cell(results.get(e)) for e in engines])
-    out += [_table(["workload", "samples", "batch"] + engines, rows), ""]
+    return ["## Steady-state time per epoch (median, ms)", "",
+            "`fit(..., verbose=0, shuffle=True)` for the Keras-API engines, an equivalent loop "
+            "for the others; float32, the same synthetic data everywhere.", "",
+            _table(["workload", "samples", "batch"] + engines, rows), ""]
 
-    if anchors and "densefit" in engines:
-        out += ["## Speed-up of densefit (anchor time / densefit time; > 1: densefit faster)", ""]
-        rows = []
-        for name in run["results"]:
-            r = analysis["ratios"].get(name, {})
-            fastest = analysis["vs_fastest"].get(name)
-            rows.append([name] + [f"{r[e]:.2f}x" if e in r else "–" for e in anchors]
-                        + [f"{fastest['ratio']:.2f}x ({fastest['anchor']})" if fastest else "–"])
-        out += [_table(["workload"] + anchors + ["vs fastest anchor"], rows), ""]
 
-    out += ["## densefit first epoch vs steady state", ""]
+def _ratios_section(run, analysis, engines):
+    anchors = [e for e in engines if e != "densefit"]
+    if not anchors or "densefit" not in engines:
+        return []
+    rows = []
+    for name in run["results"]:
+        r = analysis["ratios"].get(name, {})
+        fastest = analysis["vs_fastest"].get(name)
+        rows.append([name] + [f"{r[e]:.2f}x" if e in r else "–" for e in anchors]
+                    + [f"{fastest['ratio']:.2f}x ({fastest['anchor']})" if fastest else "–"])
+    return ["## Speed-up of densefit (anchor time / densefit time; > 1: densefit faster)", "",
+            _table(["workload"] + anchors + ["vs fastest anchor"], rows), ""]
+
+
+def _first_epoch_section(run, analysis):
     rows = []
     for name, results in run["results"].items():
         d = results.get("densefit") or {}
         if "median_epoch_s" in d:
             rows.append([name, _ms(d["first_epoch_s"]), _ms(d["median_epoch_s"]),
-                         f"{analysis['first_over_steady'][name]:.2f}x",
-                         _ms(d.get("build_s")), d["epochs_timed"],
-                         f"{_ms(d['p25_epoch_s'])} – {_ms(d['p75_epoch_s'])}"])
-    out += [_table(["workload", "first epoch ms", "steady ms", "first / steady", "build+compile ms",
-                    "epochs timed", "steady p25 – p75 ms"], rows), ""]
+                         f"{analysis['first_over_steady'][name]:.2f}x", _ms(d.get("build_s")),
+                         d["epochs_timed"], f"{_ms(d['p25_epoch_s'])} – {_ms(d['p75_epoch_s'])}",
+                         _ms(d.get("fit_call_s_per_epoch"))])
+    if not rows:
+        return []
+    return ["## densefit first epoch vs steady state", "",
+            _table(["workload", "first epoch ms", "steady ms", "first / steady",
+                    "build+compile ms", "epochs timed", "steady p25 – p75 ms",
+                    "whole fit(epochs=N) / N ms"], rows), ""]
 
-    out += _throughput_section(run, analysis, engines)
 
-    imp = run.get("import") or {}
-    out += ["## import densefit", ""]
-    if "import_s" in imp:
-        cum = imp.get("importtime_cumulative_s")
-        out += [f"{imp['import_s'] * 1e3:.1f} ms (median of {imp['repeats']} fresh interpreters "
-                f"minus bare start-up {imp['python_startup_s'] * 1e3:.1f} ms; `-X importtime` "
-                f"cumulative: {'?' if cum is None else f'{cum * 1e3:.1f} ms'})", ""]
-    else:
-        out += [f"not measured: {imp.get('error', 'skipped')}", ""]
+def _import_section(run):
+    imp = run.get("import")
+    if imp is None:
+        return []
+    if "import_s" not in imp:
+        return ["## import densefit", "", f"not measured: {imp.get('error')}", ""]
+    cum = imp.get("importtime_cumulative_s")
+    return ["## import densefit", "",
+            f"{imp['import_s'] * 1e3:.1f} ms (median of {imp['repeats']} fresh interpreters minus "
+            f"bare start-up {imp['python_startup_s'] * 1e3:.1f} ms; `-X importtime` cumulative: "
+            f"{'?' if cum is None else f'{cum * 1e3:.1f} ms'})", ""]
 
-    out += ["## Targets (measured, not asserted)", ""]
+
+def _targets_section(analysis):
+    if not analysis["targets"]:
+        return []
     rows = [[t["target"], _fmt_measured(t), t["goal"], t["status"]] for t in analysis["targets"]]
-    out += [_table(["target", "measured", "goal", "status"], rows), ""]
-
-    out += _sanity_section(run, engines)
-    out += _notes_section(run)
-    return "\n".join(out).rstrip() + "\n"
+    return ["## Targets (measured, not asserted)", "",
+            _table(["target", "measured", "goal", "status"], rows), ""]
 
 
 def _fmt_measured(t):
@@ -215,15 +241,17 @@ def _machine_rows(run):
         ["not installed", missing or "–"],
     ]
     if "gflops" in gemm:
+        both = " / ".join("?" if g is None else f"{g:.1f}" for g in gemm.get("all_gflops", []))
         rows.append(["float32 GEMM ceiling", f"{gemm['gflops']:.1f} GFLOP/s (NumPy matmul "
-                     f"{gemm['size']}², best of {gemm['repeats']}, {gemm['blas']})"])
+                     f"{gemm['size']}², best of {gemm['repeats']}, {gemm['blas']}; before / after "
+                     f"the workloads: {both})"])
     else:
         rows.append(["float32 GEMM ceiling", f"not measured: {gemm.get('error', 'skipped')}"])
     return rows
 
 
 def _throughput_section(run, analysis, engines):
-    names = [n for n in ("W4", "W5") if n in analysis["throughput"]]
+    names = [n for n in ("W2", "W4", "W5") if n in analysis["throughput"]]
     if not names:
         return []
     out = ["## Throughput (training GFLOP/s = 6 · samples · Σ fan_in·fan_out / epoch time; "
@@ -263,15 +291,15 @@ def _sanity_section(run, engines):
 
 
 def _notes_section(run):
-    """Why an engine has no number: skips grouped by engine and reason, errors one by one."""
-    skipped, errors = {}, []
+    """Why an engine has no number, one line per engine and reason."""
+    reasons = {}
     for name, results in run["results"].items():
         for e in _ordered(results):
             r = results[e] or {}
             if "skipped" in r:
-                skipped.setdefault((e, r["skipped"]), []).append(name)
+                reasons.setdefault((e, "skipped", r["skipped"]), []).append(name)
             elif "error" in r:
-                errors.append(f"- {name} {e}: **error** — {r['error']}")
-    notes = [f"- {e} skipped on {', '.join(names)}: {reason}"
-             for (e, reason), names in skipped.items()] + errors
+                reasons.setdefault((e, "**error**", r["error"]), []).append(name)
+    notes = [f"- {e} {kind} on {', '.join(names)}: {reason}"
+             for (e, kind, reason), names in reasons.items()]
     return ["## Notes", ""] + notes + [""] if notes else []

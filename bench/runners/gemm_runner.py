@@ -21,7 +21,7 @@ def blas_info():
 
 def main():
     args = parse_args(__doc__.splitlines()[0], workload=False)
-    repeats = 3 if args.quick else 10
+    repeats = 2 if args.quick else 10
     rng = np.random.default_rng(0)
     a = rng.standard_normal((SIZE, SIZE), dtype=np.float32)
     b = rng.standard_normal((SIZE, SIZE), dtype=np.float32)

@@ -40,9 +40,7 @@ def time_fit(keras, model, x, y, workload, budget, clock):
     t0 = clock()
     first_history = fit(1)
     first = clock() - t0
-    t0 = clock()
-    fit(1)
-    n = epochs_to_time(clock() - t0, budget)
+    n = epochs_to_time(lambda: fit(1), budget, clock)
     start = clock()
     history = fit(n, callbacks=[EpochClock()])
     total = clock() - start

@@ -9,7 +9,7 @@ Timing protocol (the same for every engine):
   1. first epoch: one epoch on a freshly built model, timed on its own (it includes tracing,
      compilation and first-touch allocation);
   2. calibration: one more epoch, which sets N = target_seconds / its time, clamped to
-     [min_epochs, max_epochs];
+     [min_epochs, max_epochs] (skipped when those are equal, as in --quick);
   3. N timed epochs; the reported number is the median of the per-epoch times.
 """
 
@@ -67,7 +67,13 @@ def thread_env(threads):
             "DENSEFIT_NUM_THREADS": n}
 
 
-def epochs_to_time(calibration_seconds, budget):
+def epochs_to_time(run_epoch, budget, clock):
+    """N for step 3, after running the calibration epoch when N is not fixed."""
+    if budget["min_epochs"] == budget["max_epochs"]:
+        return budget["min_epochs"]
+    t0 = clock()
+    run_epoch()
+    calibration_seconds = clock() - t0
     n = math.ceil(budget["target_seconds"] / max(calibration_seconds, 1e-9))
     return int(min(max(n, budget["min_epochs"]), budget["max_epochs"]))
 
@@ -75,7 +81,10 @@ def epochs_to_time(calibration_seconds, budget):
 def summarize(first_epoch_s, epoch_times):
     """The statistics a runner reports for its timed epochs."""
     times = sorted(epoch_times)
-    quartiles = statistics.quantiles(times, n=4, method="inclusive") if len(times) >= 2 else [times[0]] * 3
+    if len(times) >= 2:
+        quartiles = statistics.quantiles(times, n=4, method="inclusive")
+    else:
+        quartiles = [times[0]] * 3
     return {
         "first_epoch_s": first_epoch_s,
         "median_epoch_s": statistics.median(times),
@@ -93,9 +102,7 @@ def time_loop(run_epoch, budget, clock):
     t0 = clock()
     loss_first = run_epoch()
     first = clock() - t0
-    t0 = clock()
-    run_epoch()
-    n = epochs_to_time(clock() - t0, budget)
+    n = epochs_to_time(run_epoch, budget, clock)
     times, loss_last = [], None
     for _ in range(n):
         t0 = clock()

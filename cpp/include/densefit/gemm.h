@@ -17,8 +17,8 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const fl
 bool set_blas_library(const std::string& path, const std::string& symbol_prefix);
 bool blas_loaded();
 
-// Threads the BLAS may use (the built-in kernels are single-threaded: they run only on
-// products too small to pay for threads).
+// Threads for the CPU backend (densefit's pool, caller included; see parallel.h). The BLAS
+// itself runs single-threaded on row slices that the pool hands out.
 void set_num_threads(int n);
 int num_threads();
 

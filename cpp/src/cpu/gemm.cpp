@@ -1,6 +1,7 @@
 #include "densefit/gemm.h"
 
 #include "cpu/denormals.h"
+#include "densefit/parallel.h"
 
 #include <dlfcn.h>
 
@@ -25,7 +26,6 @@ using set_threads_fn = void (*)(int);
 
 std::atomic<cblas_sgemm_fn> g_sgemm{nullptr};
 std::atomic<set_threads_fn> g_set_threads{nullptr};
-std::atomic<int> g_threads{0};
 // 32*100*10 = 32k (the seed models) stays built-in; 128*784*256 = 25.7M goes to BLAS.
 std::atomic<int64_t> g_small_limit{64 * 64 * 64};
 
@@ -142,9 +142,14 @@ void small_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float*
 
 }  // namespace
 
-void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* A,
-           int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  if (M == 0 || N == 0) return;
+namespace {
+// Each thread gets at least this many multiply-adds: below it, waking a thread costs more
+// than it saves (seed models' 32x100x10 products stay on one thread).
+constexpr int64_t kMinWorkPerThread = 256 * 1024;
+
+void sgemm_one_thread(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
+                      const float* A, int64_t lda, const float* B, int64_t ldb, float beta,
+                      float* C, int64_t ldc) {
   cblas_sgemm_fn blas = g_sgemm.load(std::memory_order_relaxed);
   if (blas && M * N * K > g_small_limit.load(std::memory_order_relaxed)) {
     blas(kRowMajor, trans_a ? kTrans : kNoTrans, trans_b ? kTrans : kNoTrans, int(M), int(N),
@@ -152,6 +157,20 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const fl
     return;
   }
   small_sgemm(trans_a, trans_b, M, N, K, A, lda, B, ldb, beta, C, ldc);
+}
+}  // namespace
+
+void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* A,
+           int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (M == 0 || N == 0) return;
+  // Threads split the rows of C: no reduction, and each slice is an ordinary GEMM that the
+  // single-threaded BLAS (or our kernel) runs at full speed.
+  int64_t row_work = std::max<int64_t>(N * K, 1);
+  int64_t grain = std::max<int64_t>(8, (kMinWorkPerThread + row_work - 1) / row_work);
+  parallel_for(M, grain, [&](int64_t m0, int64_t m1) {
+    const float* a = A + (trans_a ? m0 : m0 * lda);
+    sgemm_one_thread(trans_a, trans_b, m1 - m0, N, K, a, lda, B, ldb, beta, C + m0 * ldc, ldc);
+  });
 }
 
 bool set_blas_library(const std::string& path, const std::string& symbol_prefix) {
@@ -170,23 +189,15 @@ bool set_blas_library(const std::string& path, const std::string& symbol_prefix)
       dlsym(handle, (symbol_prefix + "openblas_set_num_threads").c_str()));
   g_set_threads.store(threads);
   g_sgemm.store(fn);
-  int n = g_threads.load();
-  if (threads && n > 0) threads(n);
+  if (threads) threads(1);  // densefit's pool splits the work; BLAS threads would compete
   return true;
 }
 
 bool blas_loaded() { return g_sgemm.load() != nullptr; }
 
-void set_num_threads(int n) {
-  if (n <= 0) n = int(std::thread::hardware_concurrency());
-  g_threads.store(n);
-  if (auto fn = g_set_threads.load()) fn(n);
-}
+void set_num_threads(int n) { set_pool_threads(n); }
 
-int num_threads() {
-  int n = g_threads.load();
-  return n > 0 ? n : int(std::thread::hardware_concurrency());
-}
+int num_threads() { return pool_threads(); }
 
 void set_small_gemm_limit(int64_t flops) { g_small_limit.store(flops); }
 int64_t small_gemm_limit() { return g_small_limit.load(); }

@@ -2,9 +2,11 @@
 
 import math
 import sys
+import time
 
 import numpy as np
 
+from densefit._native import core
 from densefit import losses as losses_module
 from densefit import metrics as metrics_module
 from densefit import optimizers as optimizers_module
@@ -163,8 +165,9 @@ class Trainer:
             net.reset_results()
             cbs.on_epoch_begin(epoch)
             order = None
-            if shuffle:
-                order = _core_permutation(n, seed, _SHUFFLE_STREAM + epoch)
+            if shuffle:  # a fresh order every epoch, across fit calls too (as Keras)
+                self._shuffles = getattr(self, "_shuffles", 0) + 1
+                order = _core_permutation(n, seed, _SHUFFLE_STREAM + self._shuffles)
             if steps_per_epoch is not None:
                 order = _wrap_order(order, n, steps * batch_size)
             if want_batches:
@@ -190,8 +193,6 @@ class Trainer:
         if progress is None:
             net.train_run(x, y, sw, order, 0, batch_size, steps, target)
             return
-        import time
-
         done, chunk = 0, 1
         while done < steps:
             t0 = time.perf_counter()
@@ -304,8 +305,6 @@ class Trainer:
 
 
 def _core_permutation(n, seed, stream):
-    from densefit._native import core
-
     return core.random_permutation(n, seed, stream)
 
 

@@ -1,0 +1,137 @@
+#include "densefit/parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define DENSEFIT_PAUSE() _mm_pause()
+#else
+#define DENSEFIT_PAUSE() std::this_thread::yield()
+#endif
+
+#include "cpu/denormals.h"
+
+namespace densefit {
+namespace {
+
+// Workers spin this many pauses (~tens of microseconds) for the next job before sleeping:
+// a training step issues jobs back to back, and a futex wake-up costs more than a layer.
+constexpr int kSpinIterations = 20000;
+
+class Pool {
+ public:
+  ~Pool() { resize(1); }
+
+  void resize(int total) {
+    total = std::max(total, 1);
+    std::lock_guard<std::mutex> guard(resize_mutex_);
+    stop_workers();
+    threads_ = total;
+    stop_ = false;
+    for (int i = 1; i < total; ++i) workers_.emplace_back([this, i] { work(i); });
+  }
+
+  int threads() const { return threads_; }
+
+  void run(int tasks, const std::function<void(int)>& fn) {
+    std::lock_guard<std::mutex> guard(run_mutex_);  // one parallel loop at a time
+    job_ = &fn;
+    tasks_ = tasks;
+    next_.store(0);
+    remaining_.store(tasks);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      generation_.fetch_add(1);
+    }
+    wake_.notify_all();
+    drain();
+    while (remaining_.load(std::memory_order_acquire) > 0) DENSEFIT_PAUSE();
+    job_ = nullptr;
+  }
+
+ private:
+  void drain() {
+    for (int t; (t = next_.fetch_add(1)) < tasks_;) {
+      (*job_)(t);
+      remaining_.fetch_sub(1, std::memory_order_release);
+    }
+  }
+
+  void work(int) {
+    FlushDenormals ftz;  // the same float mode as the calling thread during a run
+    uint64_t seen = generation_.load();
+    for (;;) {
+      int spins = 0;
+      while (generation_.load(std::memory_order_acquire) == seen && !stop_.load()) {
+        if (++spins < kSpinIterations) {
+          DENSEFIT_PAUSE();
+        } else {
+          std::unique_lock<std::mutex> lock(mutex_);
+          wake_.wait(lock, [&] { return generation_.load() != seen || stop_.load(); });
+        }
+      }
+      if (stop_.load()) return;
+      seen = generation_.load();
+      if (job_ && next_.load() < tasks_) drain();
+    }
+  }
+
+  void stop_workers() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (auto& w : workers_) w.join();
+    workers_.clear();
+  }
+
+  std::mutex resize_mutex_, run_mutex_, mutex_;
+  std::condition_variable wake_;
+  std::vector<std::thread> workers_;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> next_{0}, remaining_{0};
+  std::atomic<bool> stop_{false};
+  const std::function<void(int)>* volatile job_ = nullptr;
+  std::atomic<int> tasks_{0};
+  int threads_ = 1;
+};
+
+Pool& pool() {
+  static Pool* p = [] {
+    auto* created = new Pool();  // never destroyed: workers may outlive static destructors
+    created->resize(int(std::max(1u, std::thread::hardware_concurrency())));
+    return created;
+  }();
+  return *p;
+}
+
+}  // namespace
+
+void set_pool_threads(int n) {
+  if (n <= 0) n = int(std::max(1u, std::thread::hardware_concurrency()));
+  if (n != pool().threads()) pool().resize(n);
+}
+
+int pool_threads() { return pool().threads(); }
+
+void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+  if (n <= 0) return;
+  int64_t chunks = std::min<int64_t>(pool().threads(), n / std::max<int64_t>(grain, 1));
+  if (chunks <= 1) {
+    fn(0, n);
+    return;
+  }
+  int64_t per = (n + chunks - 1) / chunks;
+  pool().run(int(chunks), [&](int t) {
+    int64_t begin = t * per, end = std::min(n, begin + per);
+    if (begin < end) fn(begin, end);
+  });
+}
+
+}  // namespace densefit
