@@ -94,6 +94,9 @@ SCHEDULES = {
                                                        decay_rate=0.5, staircase=True)),
     "piecewise": ("PiecewiseConstantDecay", dict(boundaries=[5, 12, 30],
                                                  values=[0.1, 0.05, 0.01, 0.001])),
+    # Keras casts the boundaries to the step's integer dtype: 2.5 acts as 2.
+    "piecewise_float_boundaries": ("PiecewiseConstantDecay", dict(boundaries=[2.5, 7.9],
+                                                                  values=[0.3, 0.2, 0.1])),
     "polynomial": ("PolynomialDecay", dict(initial_learning_rate=0.1, decay_steps=20,
                                            end_learning_rate=0.01, power=2.0)),
     # decay_steps a power of two: jitted Keras computes step / decay_steps as
@@ -203,6 +206,26 @@ def test_optimizer_matches_keras(core, optimizer, option):
 def test_gradient_accumulation_matches_keras(core, optimizer):
     class_name, kwargs = OPTIMIZERS[optimizer]
     check(core, class_name, {**kwargs, **ACCUMULATION}, steps=8, jit=True)
+
+
+def test_weight_decay_exclusion_matches_keras(core):
+    """exclude_from_weight_decay(var_list=[bias]) <-> the segment's use_weight_decay=False."""
+    rng = np.random.default_rng(7)
+    kernel, bias = rng.standard_normal(6).astype(np.float32), rng.standard_normal(3).astype(
+        np.float32)
+    grads = [rng.standard_normal(9).astype(np.float32) for _ in range(3)]
+    kopt = keras.optimizers.AdamW(learning_rate=0.05, weight_decay=0.2)
+    kvars = [keras.Variable(kernel), keras.Variable(bias)]
+    kopt.exclude_from_weight_decay(var_list=[kvars[1]])
+    for g in grads:
+        kopt.apply([g[:6], g[6:]], kvars)
+    dopt = core.Optimizer(kopt.get_config())
+    p = np.concatenate([kernel, bias])
+    slots = dopt.init_slots(p)
+    for g in grads:
+        dopt.apply(p, g.copy(), slots, [(0, 6, True), (6, 3, True, False)])
+    expected = np.concatenate([np.asarray(v.value) for v in kvars])
+    np.testing.assert_allclose(p, expected, rtol=1e-5, atol=1e-7)
 
 
 def test_serialized_optimizer_form(core):

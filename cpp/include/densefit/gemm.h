@@ -1,7 +1,7 @@
 // Single-precision GEMM for the CPU backend, row-major:
 //   C[M,N] = op(A)[M,K] * op(B)[K,N] + beta * C
 // op(A) = A (M x K, leading dim lda) or A^T (A stored K x M); likewise for B.
-// Small products use densefit's own kernels (no call overhead); large ones go to a BLAS
+// Products with a small B operand use densefit's own kernels; large ones go to a BLAS
 // loaded at run time with set_blas_library (docs/cpu-gemm.md has the measurement).
 #pragma once
 #include <cstdint>
@@ -22,8 +22,9 @@ bool blas_loaded();
 void set_num_threads(int n);
 int num_threads();
 
-// Products with M*N*K at or below this go to the built-in kernels. Tunable for benchmarks.
-void set_small_gemm_limit(int64_t flops);
+// Products whose B operand has at most this many elements (K*N) use the built-in kernels;
+// larger ones go to the BLAS when one is loaded. Tunable for benchmarks.
+void set_small_gemm_limit(int64_t b_elements);
 int64_t small_gemm_limit();
 
 }  // namespace densefit

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -26,8 +27,10 @@ using set_threads_fn = void (*)(int);
 
 std::atomic<cblas_sgemm_fn> g_sgemm{nullptr};
 std::atomic<set_threads_fn> g_set_threads{nullptr};
-// 32*100*10 = 32k (the seed models) stays built-in; 128*784*256 = 25.7M goes to BLAS.
-std::atomic<int64_t> g_small_limit{64 * 64 * 64};
+// Products whose B operand (K x N) holds at most this many floats use the built-in kernels:
+// their B column panel stays in L2 and they beat OpenBLAS there on this machine class
+// (W2/W4 shapes, docs/cpu-gemm.md); larger B (W5's 1024x1024) goes to OpenBLAS.
+std::atomic<int64_t> g_small_limit{256 * 1024};
 
 // C[i, :] (N wide) += a * B[k, :] over contiguous rows: the inner loop vectorizes.
 inline void axpy_row(float* __restrict c, const float* __restrict b, float a, int64_t n) {
@@ -46,29 +49,29 @@ inline float dot(const float* __restrict a, const float* __restrict b, int64_t n
 }
 
 #ifdef __AVX2__
-// C[M, j0:j0+8*LANES] = beta*C + A(M,K) * B[K, j0:...]: register tiles of 4 rows x 8*LANES
-// full columns, B rows contiguous, A element (i, k) at A[i*sa_i + k*sa_k] (A or A^T with no
-// copy). Rows past M recompute the last row instead of branching; only real rows are stored.
-// (Masked loads for ragged edges measured 6x slower on this AMD part: edges go scalar.)
-template <int LANES>
+// C[M, j0:j0+8*LANES] = beta*C + A(M,K) * B[K, j0:...]: register tiles of ROWS rows x
+// 8*LANES full columns, B rows contiguous, A element (i, k) at A[i*sa_i + k*sa_k] (A or A^T
+// with no copy). Rows past M recompute the last row instead of branching; only real rows are
+// stored.
+template <int ROWS, int LANES>
 void tile_kernel(int64_t M, int64_t j0, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
                  const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  for (int64_t i0 = 0; i0 < M; i0 += 4) {
-    const float* a[4];
-    for (int r = 0; r < 4; ++r) a[r] = A + std::min(i0 + r, M - 1) * sa_i;
-    __m256 acc[4][LANES];
-    for (int r = 0; r < 4; ++r)
+  for (int64_t i0 = 0; i0 < M; i0 += ROWS) {
+    const float* a[ROWS];
+    for (int r = 0; r < ROWS; ++r) a[r] = A + std::min<int64_t>(i0 + r, M - 1) * sa_i;
+    __m256 acc[ROWS][LANES];
+    for (int r = 0; r < ROWS; ++r)
       for (int l = 0; l < LANES; ++l) acc[r][l] = _mm256_setzero_ps();
     const float* b_row = B + j0;
     for (int64_t k = 0; k < K; ++k, b_row += ldb) {
       __m256 b[LANES];
       for (int l = 0; l < LANES; ++l) b[l] = _mm256_loadu_ps(b_row + 8 * l);
-      for (int r = 0; r < 4; ++r) {
+      for (int r = 0; r < ROWS; ++r) {
         __m256 av = _mm256_broadcast_ss(a[r] + k * sa_k);
         for (int l = 0; l < LANES; ++l) acc[r][l] = _mm256_fmadd_ps(av, b[l], acc[r][l]);
       }
     }
-    for (int r = 0; r < 4 && i0 + r < M; ++r) {
+    for (int r = 0; r < ROWS && i0 + r < M; ++r) {
       float* c = C + (i0 + r) * ldc + j0;
       for (int l = 0; l < LANES; ++l) {
         __m256 v = acc[r][l];
@@ -79,29 +82,44 @@ void tile_kernel(int64_t M, int64_t j0, int64_t K, const float* A, int64_t sa_i,
   }
 }
 
+// Full-width column blocks of B (N a multiple of 8): 6x16 tiles (12 accumulators), then one
+// 8x8 tile column if 8 columns remain.
+void tiles(int64_t M, int64_t N, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
+           const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  int64_t j0 = 0;
+  for (; j0 + 16 <= N; j0 += 16) tile_kernel<6, 2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+  if (j0 < N) tile_kernel<8, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+}
+
 bool avx2_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
                 const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   if (ta && tb) return false;
-  if (tb) {
-    // B^T: transpose B (N x K, small: it is a weight matrix) once into scratch.
-    thread_local std::vector<float> bt;
-    if (bt.size() < size_t(K * N)) bt.resize(size_t(K * N));
-    for (int64_t j = 0; j < N; ++j)
-      for (int64_t k = 0; k < K; ++k) bt[size_t(k * N + j)] = B[j * ldb + k];
-    B = bt.data();
-    ldb = N;
-  }
   int64_t sa_i = ta ? 1 : lda, sa_k = ta ? lda : 1;
-  int64_t j0 = 0;
-  for (; j0 + 16 <= N; j0 += 16) tile_kernel<2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
-  for (; j0 + 8 <= N; j0 += 8) tile_kernel<1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
-  if (j0 < N) {  // ragged right edge: fewer than 8 columns
-    for (int64_t i = 0; i < M; ++i)
-      for (int64_t j = j0; j < N; ++j) {
-        float s = 0.0f;
-        for (int64_t k = 0; k < K; ++k) s += A[i * sa_i + k * sa_k] * B[k * ldb + j];
-        C[i * ldc + j] = beta == 0.0f ? s : beta * C[i * ldc + j] + s;
-      }
+  int64_t width = (N + 7) / 8 * 8;
+  if (!tb && width == N) {
+    tiles(M, N, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+    return true;
+  }
+  // B^T, or a ragged N (a Dense(10) or Dense(1) layer): copy B into a K x width block,
+  // transposed and zero-padded as needed (B is small here: a weight matrix or a batch of
+  // gradients), compute into a padded C and copy the real columns out.
+  thread_local std::vector<float> b_pad, c_pad;
+  if (b_pad.size() < size_t(K * width)) b_pad.resize(size_t(K * width));
+  for (int64_t k = 0; k < K; ++k) {
+    float* dst = b_pad.data() + k * width;
+    for (int64_t j = 0; j < N; ++j) dst[j] = tb ? B[j * ldb + k] : B[k * ldb + j];
+    for (int64_t j = N; j < width; ++j) dst[j] = 0.0f;
+  }
+  if (width == N) {
+    tiles(M, N, K, A, sa_i, sa_k, b_pad.data(), width, beta, C, ldc);
+    return true;
+  }
+  if (c_pad.size() < size_t(M * width)) c_pad.resize(size_t(M * width));
+  tiles(M, width, K, A, sa_i, sa_k, b_pad.data(), width, 0.0f, c_pad.data(), width);
+  for (int64_t i = 0; i < M; ++i) {
+    float* c = C + i * ldc;
+    const float* p = c_pad.data() + i * width;
+    for (int64_t j = 0; j < N; ++j) c[j] = p[j] + (beta == 0.0f ? 0.0f : beta * c[j]);
   }
   return true;
 }
@@ -151,7 +169,7 @@ void sgemm_one_thread(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t 
                       const float* A, int64_t lda, const float* B, int64_t ldb, float beta,
                       float* C, int64_t ldc) {
   cblas_sgemm_fn blas = g_sgemm.load(std::memory_order_relaxed);
-  if (blas && M * N * K > g_small_limit.load(std::memory_order_relaxed)) {
+  if (blas && N * K > g_small_limit.load(std::memory_order_relaxed)) {
     blas(kRowMajor, trans_a ? kTrans : kNoTrans, trans_b ? kTrans : kNoTrans, int(M), int(N),
          int(K), 1.0f, A, int(lda), B, int(ldb), beta, C, int(ldc));
     return;
@@ -179,8 +197,15 @@ bool set_blas_library(const std::string& path, const std::string& symbol_prefix)
     // OpenBLAS starts its worker threads when it is loaded, and threads inherit the loader's
     // MXCSR: loading it with denormals flushed makes its kernels flush them too.
     FlushDenormals ftz;
+    // densefit's pool splits GEMMs itself: keep OpenBLAS from starting worker threads that
+    // would spin on the same cores (it reads this variable once, when loaded).
+    const char* saved = std::getenv("OPENBLAS_NUM_THREADS");
+    std::string saved_value = saved ? saved : "";
+    setenv("OPENBLAS_NUM_THREADS", "1", 1);
     // RTLD_NODELETE: the pointers we keep stay valid for the life of the process.
     handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (saved) setenv("OPENBLAS_NUM_THREADS", saved_value.c_str(), 1);
+    else unsetenv("OPENBLAS_NUM_THREADS");
   }
   if (!handle) return false;
   auto fn = reinterpret_cast<cblas_sgemm_fn>(dlsym(handle, (symbol_prefix + "cblas_sgemm").c_str()));
@@ -199,7 +224,7 @@ void set_num_threads(int n) { set_pool_threads(n); }
 
 int num_threads() { return pool_threads(); }
 
-void set_small_gemm_limit(int64_t flops) { g_small_limit.store(flops); }
+void set_small_gemm_limit(int64_t b_elements) { g_small_limit.store(b_elements); }
 int64_t small_gemm_limit() { return g_small_limit.load(); }
 
 }  // namespace densefit
