@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -165,11 +164,21 @@ namespace {
 // than it saves (seed models' 32x100x10 products stay on one thread).
 constexpr int64_t kMinWorkPerThread = 256 * 1024;
 
+// Which kernel wins, from bench/gemm_shapes.py on this machine class (docs/cpu-gemm.md):
+// OpenBLAS is as fast or faster on A^T products (weight gradients) and on large B operands,
+// but loses 2-3x on row slices of <= 128 rows times a B that fits in L2 (forward and input
+// gradients of W2/W4), where the built-in tiles win. Tiny products skip the BLAS call.
+bool use_blas(bool trans_a, int64_t M, int64_t N, int64_t K) {
+  if (M * N * K <= 64 * 64 * 64) return false;
+  if (trans_a) return true;
+  return N * K > g_small_limit.load(std::memory_order_relaxed);
+}
+
 void sgemm_one_thread(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
                       const float* A, int64_t lda, const float* B, int64_t ldb, float beta,
                       float* C, int64_t ldc) {
   cblas_sgemm_fn blas = g_sgemm.load(std::memory_order_relaxed);
-  if (blas && N * K > g_small_limit.load(std::memory_order_relaxed)) {
+  if (blas && use_blas(trans_a, M, N, K)) {
     blas(kRowMajor, trans_a ? kTrans : kNoTrans, trans_b ? kTrans : kNoTrans, int(M), int(N),
          int(K), 1.0f, A, int(lda), B, int(ldb), beta, C, int(ldc));
     return;
@@ -197,15 +206,8 @@ bool set_blas_library(const std::string& path, const std::string& symbol_prefix)
     // OpenBLAS starts its worker threads when it is loaded, and threads inherit the loader's
     // MXCSR: loading it with denormals flushed makes its kernels flush them too.
     FlushDenormals ftz;
-    // densefit's pool splits GEMMs itself: keep OpenBLAS from starting worker threads that
-    // would spin on the same cores (it reads this variable once, when loaded).
-    const char* saved = std::getenv("OPENBLAS_NUM_THREADS");
-    std::string saved_value = saved ? saved : "";
-    setenv("OPENBLAS_NUM_THREADS", "1", 1);
     // RTLD_NODELETE: the pointers we keep stay valid for the life of the process.
     handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-    if (saved) setenv("OPENBLAS_NUM_THREADS", saved_value.c_str(), 1);
-    else unsetenv("OPENBLAS_NUM_THREADS");
   }
   if (!handle) return false;
   auto fn = reinterpret_cast<cblas_sgemm_fn>(dlsym(handle, (symbol_prefix + "cblas_sgemm").c_str()));

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "densefit/optimizer.h"
+#include "densefit/parallel.h"
 
 namespace densefit {
 namespace optimizers {
@@ -86,6 +87,9 @@ class StepPipeline : public Optimizer {
   bool applied_ = false;
 };
 
+// Segments shorter than this are updated by the calling thread alone.
+constexpr int64_t kParallelGrain = 32 * 1024;
+
 template <class Rule>
 class RuleOptimizer final : public StepPipeline {
  public:
@@ -100,20 +104,31 @@ class RuleOptimizer final : public StepPipeline {
     float* p = params + seg.offset;
     const float* g = grads + seg.offset;
     const int64_t size = seg.size;
-    Rule rule = rule_;  // a local copy: its slot pointers stay in registers
-    rule.bind(slots, n, seg.offset);
-    if (size == 1) return loop<true, C::None, false>(rule, step, p, g, size);
-    switch (step.clip) {
-      case C::None:
-        return step.decay ? loop<false, C::None, true>(rule, step, p, g, size)
-                          : loop<false, C::None, false>(rule, step, p, g, size);
-      case C::Value:
-        return step.decay ? loop<false, C::Value, true>(rule, step, p, g, size)
-                          : loop<false, C::Value, false>(rule, step, p, g, size);
-      case C::Scale:
-        return step.decay ? loop<false, C::Scale, true>(rule, step, p, g, size)
-                          : loop<false, C::Scale, false>(rule, step, p, g, size);
+    if (size == 1) {
+      Rule rule = rule_;  // a local copy: its slot pointers stay in registers
+      rule.bind(slots, n, seg.offset);
+      return loop<true, C::None, false>(rule, step, p, g, size);
     }
+    // Large segments are split over the CPU pool: the update is element-wise and memory
+    // bound (Adam touches 28 bytes a parameter), so W2/W5 spend real time here.
+    parallel_for(size, kParallelGrain, [&](int64_t begin, int64_t end) {
+      Rule rule = rule_;
+      rule.bind(slots, n, seg.offset + begin);
+      float* pc = p + begin;
+      const float* gc = g + begin;
+      const int64_t len = end - begin;
+      switch (step.clip) {
+        case C::None:
+          return step.decay ? loop<false, C::None, true>(rule, step, pc, gc, len)
+                            : loop<false, C::None, false>(rule, step, pc, gc, len);
+        case C::Value:
+          return step.decay ? loop<false, C::Value, true>(rule, step, pc, gc, len)
+                            : loop<false, C::Value, false>(rule, step, pc, gc, len);
+        case C::Scale:
+          return step.decay ? loop<false, C::Scale, true>(rule, step, pc, gc, len)
+                            : loop<false, C::Scale, false>(rule, step, pc, gc, len);
+      }
+    });
   }
 
  private:
