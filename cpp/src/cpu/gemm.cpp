@@ -164,13 +164,12 @@ namespace {
 // than it saves (seed models' 32x100x10 products stay on one thread).
 constexpr int64_t kMinWorkPerThread = 256 * 1024;
 
-// Which kernel wins, from bench/gemm_shapes.py on this machine class (docs/cpu-gemm.md):
-// OpenBLAS is as fast or faster on A^T products (weight gradients) and on large B operands,
-// but loses 2-3x on row slices of <= 128 rows times a B that fits in L2 (forward and input
-// gradients of W2/W4), where the built-in tiles win. Tiny products skip the BLAS call.
-bool use_blas(bool trans_a, int64_t M, int64_t N, int64_t K) {
-  if (M * N * K <= 64 * 64 * 64) return false;
-  if (trans_a) return true;
+// Which kernel wins (bench/gemm_shapes.py and whole training steps, docs/cpu-gemm.md): the
+// built-in tiles while the B operand fits in L2 (every W1-W4 product; OpenBLAS loses 2-3x on
+// row slices of <= 128 rows there, and called from several threads at once it also maps and
+// zeroes fresh buffers), OpenBLAS for large B (W5's 1024x1024), where its packing and cache
+// blocking win.
+bool use_blas(bool /*trans_a*/, int64_t /*M*/, int64_t N, int64_t K) {
   return N * K > g_small_limit.load(std::memory_order_relaxed);
 }
 
