@@ -62,9 +62,12 @@ void random_permutation(uint64_t seed, uint64_t stream, int64_t* out, int64_t n)
   for (int64_t i = 0; i < n; ++i) out[i] = i;
   Philox rng(seed, stream);
   uint32_t words[4];
+  // Each Philox block gives two 64-bit draws: one block per two swaps.
   for (int64_t i = n - 1; i > 0; --i) {
-    rng.block(uint64_t(i), words);
-    uint64_t r = (uint64_t(words[0]) << 32) | words[1];
+    int64_t step = n - 1 - i;
+    if (step % 2 == 0) rng.block(uint64_t(step / 2), words);
+    int lane = int(step % 2) * 2;
+    uint64_t r = (uint64_t(words[lane]) << 32) | words[lane + 1];
     int64_t j = int64_t(r % uint64_t(i + 1));
     int64_t t = out[i]; out[i] = out[j]; out[j] = t;
   }

@@ -102,11 +102,13 @@ class Sequential(Trainer):
             raise ValueError("A Sequential model needs at least one layer")
         shapes = self._shapes()
         specs, bindings = [], []
+        self._native_layers = []  # layers with a native counterpart, in native order
         for layer, in_shape in zip(self._layers, shapes[:-1]):
             spec = layer.native_spec(in_shape)
             if spec is not None:
                 spec["trainable"] = layer.trainable
                 specs.append(spec)
+                self._native_layers.append(layer)
             bindings.append((layer, layer.weight_shapes(in_shape)))
         self._seed = _random.global_seed() ^ (_random.next_stream() << 20)
         net = core.Network(flat_size(shapes[0]), specs, self._seed)
@@ -141,14 +143,8 @@ class Sequential(Trainer):
                              f"found shape={tuple(x.shape)}")
 
     def _sync_trainable(self):
-        index = 0
-        for layer in self._layers:
-            if layer.native_spec(self._input_shape_of(layer)) is not None:
-                self._network.set_trainable(index, layer.trainable and self._trainable)
-                index += 1
-
-    def _input_shape_of(self, layer):
-        return self._shapes()[self._layers.index(layer)]
+        for index, layer in enumerate(self._native_layers):
+            self._network.set_trainable(index, layer.trainable and self._trainable)
 
     def _on_trainable_changed(self):
         if self._network is not None:
