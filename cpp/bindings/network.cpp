@@ -121,7 +121,7 @@ RunData run_data(Network& net, int64_t target_dim, const py::object& x, const py
   if (d.sample_weight && rows_w != rows)
     throw py::value_error("sample_weight must have one value per row of x");
   d.num_samples = rows;
-  if (d.y) net.set_target_dim(target_dim);
+  d.target_dim = target_dim;
   if (!order.is_none()) {
     auto idx = order.cast<py::array>();
     if (!idx.dtype().is(py::dtype::of<int64_t>()) || !(idx.flags() & py::array::c_style) || idx.ndim() != 1)

@@ -325,6 +325,7 @@ void Network::run_batches(const RunData& d, int64_t start, int64_t batch_size,
   if (!optimizer_ && !training) throw std::logic_error("the network is not compiled");
   if (batch_size <= 0) throw std::invalid_argument("batch_size must be positive");
   FlushDenormals ftz;
+  set_target_dim(d.target_dim);
   ensure_capacity(batch_size);
   for (int64_t b = 0; b < num_batches; ++b) {
     int64_t first = start + b * batch_size;
@@ -347,17 +348,20 @@ void Network::run_batches(const RunData& d, int64_t start, int64_t batch_size,
 }
 
 void Network::train_run(const RunData& d, int64_t start, int64_t batch_size, int64_t num_batches) {
+  std::lock_guard<std::mutex> lock(run_mutex_);
   run_batches(d, start, batch_size, num_batches, true);
 }
 
 void Network::evaluate_run(const RunData& d, int64_t start, int64_t batch_size,
                            int64_t num_batches) {
+  std::lock_guard<std::mutex> lock(run_mutex_);
   run_batches(d, start, batch_size, num_batches, false);
 }
 
 void Network::predict_run(const RunData& d, int64_t start, int64_t count, int64_t batch_size,
                           float* out) {
   if (batch_size <= 0) throw std::invalid_argument("batch_size must be positive");
+  std::lock_guard<std::mutex> lock(run_mutex_);
   FlushDenormals ftz;
   ensure_capacity(std::min(batch_size, std::max<int64_t>(count, 1)));
   for (int64_t done = 0; done < count;) {

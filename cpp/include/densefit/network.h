@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,7 @@ struct MetricSpec {
 struct RunData {
   const float* x = nullptr;      // rows x input_dim
   const float* y = nullptr;      // rows x target_dim (train / evaluate)
+  int64_t target_dim = 0;        // 1 for sparse labels
   const float* sample_weight = nullptr;  // rows, optional
   const int64_t* order = nullptr;
   int64_t num_samples = 0;  // length of the sample sequence (order's length if given)
@@ -79,8 +81,7 @@ class Network {
   // Loss, optimizer and metrics for training and evaluation. Resets optimizer state.
   void compile(const LossConfig& loss, const OptimizerConfig& optimizer,
                std::vector<MetricSpec> metrics, float loss_weight = 1.0f);
-  // Width of the targets the next runs get (1 for sparse labels). Cheap when unchanged.
-  void set_target_dim(int64_t target_dim);
+
   bool compiled() const { return bool(optimizer_); }
   Optimizer& optimizer() { return *optimizer_; }
   float* optimizer_slots() { return slots_.data(); }
@@ -88,6 +89,8 @@ class Network {
   // End of fit: EMA weights replace the parameters when the optimizer keeps them.
   void finalize_optimizer();
 
+  // Runs are serialized by a mutex: they share the scratch buffers, so concurrent calls
+  // (from threads that released the GIL) wait for each other instead of corrupting them.
   // Runs `num_batches` batches starting at sample `start` of `data`. Accumulates into the
   // running results; returns nothing (read results()).
   void train_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
@@ -117,9 +120,11 @@ class Network {
   double regularization_loss() const;
   void apply_constraints();
   void accumulate_metrics(const float* y, const float* sw, int64_t rows, double total_loss);
+  void set_target_dim(int64_t target_dim);
   void run_batches(const RunData& d, int64_t start, int64_t batch_size, int64_t num_batches,
                    bool training);
 
+  std::mutex run_mutex_;
   int64_t input_dim_, output_dim_ = 0, target_dim_ = 0;
   uint64_t seed_;
   int64_t steps_ = 0;

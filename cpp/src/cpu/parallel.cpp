@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -19,9 +20,11 @@
 namespace densefit {
 namespace {
 
-// Workers spin this many pauses (~tens of microseconds) for the next job before sleeping:
-// a training step issues jobs back to back, and a futex wake-up costs more than a layer.
-constexpr int kSpinIterations = 20000;
+// Workers spin this long for the next job before sleeping: a training step issues jobs with
+// short serial gaps between them (gathering the next batch, the loss), and waking a sleeping
+// thread (a futex, and on a VM an idle virtual CPU) costs more than a small layer. Measured
+// by time, not by PAUSE count: PAUSE takes 3 cycles on some cores and 140 on others.
+constexpr auto kSpinTime = std::chrono::microseconds(500);
 
 class Pool {
  public:
@@ -67,8 +70,9 @@ class Pool {
     uint64_t seen = generation_.load();
     for (;;) {
       int spins = 0;
+      auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
       while (generation_.load(std::memory_order_acquire) == seen && !stop_.load()) {
-        if (++spins < kSpinIterations) {
+        if ((++spins & 63) != 0 || std::chrono::steady_clock::now() < spin_until) {
           DENSEFIT_PAUSE();
         } else {
           std::unique_lock<std::mutex> lock(mutex_);
