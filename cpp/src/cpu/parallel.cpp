@@ -26,48 +26,56 @@ namespace {
 // by time, not by PAUSE count: PAUSE takes 3 cycles on some cores and 140 on others.
 constexpr auto kSpinTime = std::chrono::microseconds(500);
 
+// One job at a time. Protocol (it is what makes a lagging worker harmless): the caller
+// publishes the job (fn_, tasks_, next_, remaining_, acks_ = 0), then bumps generation_;
+// each worker that sees the new generation takes tasks from next_ until none are left and
+// then acknowledges. The caller returns only when every task ran AND every worker has
+// acknowledged, so no worker can still be reading this job's fields (or the caller's
+// stack-held fn) when the next job overwrites them.
 class Pool {
  public:
-  ~Pool() { resize(1); }
-
   void resize(int total) {
     total = std::max(total, 1);
-    std::lock_guard<std::mutex> guard(resize_mutex_);
+    std::lock_guard<std::mutex> guard(run_mutex_);
     stop_workers();
-    threads_ = total;
-    stop_ = false;
-    for (int i = 1; i < total; ++i) workers_.emplace_back([this, i] { work(i); });
+    stop_.store(false);
+    // A worker starts from the generation current now, not when its thread gets to run:
+    // otherwise a job published in between would never be acknowledged.
+    const uint64_t current = generation_.load();
+    for (int i = 1; i < total; ++i) workers_.emplace_back([this, current] { work(current); });
   }
 
-  int threads() const { return threads_; }
+  int threads() const { return int(workers_.size()) + 1; }
 
   void run(int tasks, const std::function<void(int)>& fn) {
-    std::lock_guard<std::mutex> guard(run_mutex_);  // one parallel loop at a time
-    job_ = &fn;
+    std::lock_guard<std::mutex> guard(run_mutex_);
+    fn_ = &fn;
     tasks_ = tasks;
-    next_.store(0);
-    remaining_.store(tasks);
+    next_.store(0, std::memory_order_relaxed);
+    remaining_.store(tasks, std::memory_order_relaxed);
+    acks_.store(0, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      generation_.fetch_add(1);
+      generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     drain();
-    while (remaining_.load(std::memory_order_acquire) > 0) DENSEFIT_PAUSE();
-    job_ = nullptr;
+    const int workers = int(workers_.size());
+    while (remaining_.load(std::memory_order_acquire) > 0 ||
+           acks_.load(std::memory_order_acquire) < workers)
+      DENSEFIT_PAUSE();
   }
 
  private:
   void drain() {
-    for (int t; (t = next_.fetch_add(1)) < tasks_;) {
-      (*job_)(t);
+    for (int t; (t = next_.fetch_add(1, std::memory_order_relaxed)) < tasks_;) {
+      (*fn_)(t);
       remaining_.fetch_sub(1, std::memory_order_release);
     }
   }
 
-  void work(int) {
+  void work(uint64_t seen) {
     FlushDenormals ftz;  // the same float mode as the calling thread during a run
-    uint64_t seen = generation_.load();
     for (;;) {
       int spins = 0;
       auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
@@ -80,30 +88,30 @@ class Pool {
         }
       }
       if (stop_.load()) return;
-      seen = generation_.load();
-      if (job_ && next_.load() < tasks_) drain();
+      seen = generation_.load(std::memory_order_acquire);
+      drain();
+      acks_.fetch_add(1, std::memory_order_release);
     }
   }
 
   void stop_workers() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
+      stop_.store(true);
     }
     wake_.notify_all();
     for (auto& w : workers_) w.join();
     workers_.clear();
   }
 
-  std::mutex resize_mutex_, run_mutex_, mutex_;
+  std::mutex run_mutex_, mutex_;
   std::condition_variable wake_;
   std::vector<std::thread> workers_;
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> next_{0}, remaining_{0};
+  std::atomic<int> next_{0}, remaining_{0}, acks_{0};
   std::atomic<bool> stop_{false};
-  const std::function<void(int)>* volatile job_ = nullptr;
-  std::atomic<int> tasks_{0};
-  int threads_ = 1;
+  const std::function<void(int)>* fn_ = nullptr;
+  int tasks_ = 0;
 };
 
 Pool& pool() {
