@@ -45,3 +45,27 @@ def test_cuda_device_reports_why_it_is_unavailable():
     assert densefit.config.device() == "cpu"
     with pytest.raises(ValueError, match="device must be one of"):
         densefit.config.set_device("tpu")
+
+
+def test_concurrent_predict_from_threads_is_correct():
+    import threading
+
+    rng = np.random.default_rng(0)
+    model = densefit.Sequential([layers.Dense(64, activation="relu", input_shape=(20,)),
+                                 layers.Dense(3)])
+    inputs = [rng.normal(size=(n, 20)).astype(np.float32) for n in (1, 7, 33, 100)]
+    expected = [model.predict(x, verbose=0) for x in inputs]
+    failures = []
+
+    def worker(k):
+        for _ in range(30):
+            x = inputs[k % len(inputs)]
+            if not np.array_equal(model.predict_on_batch(x), expected[k % len(inputs)]):
+                failures.append(k)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures
