@@ -134,6 +134,18 @@ RunData run_data(Network& net, int64_t target_dim, const py::object& x, const py
   return d;
 }
 
+// train_run and evaluate_run: the same arguments, checked the same way, GIL released.
+using BatchRunMethod = void (Network::*)(const RunData&, int64_t, int64_t, int64_t);
+auto batch_run(BatchRunMethod method, const char* what) {
+  return [method, what](Network& n, py::object x, py::object y, py::object sw, py::object order,
+                        int64_t start, int64_t batch_size, int64_t num_batches, int64_t target_dim) {
+    RunData d = run_data(n, target_dim, x, y, sw, order);
+    if (!d.y) throw py::value_error(std::string("y is required for ") + what);
+    py::gil_scoped_release release;
+    (n.*method)(d, start, batch_size, num_batches);
+  };
+}
+
 py::array_t<float> params_view(Network& net, py::object owner) {
   return py::array_t<float>({net.num_params()}, {sizeof(float)}, net.params(), owner);
 }
@@ -169,26 +181,10 @@ void init_network(py::module_& m) {
            },
            py::arg("loss"), py::arg("optimizer"), py::arg("metrics"), py::arg("loss_weight") = 1.0f)
       .def_property_readonly("compiled", &Network::compiled)
-      .def("train_run",
-           [](Network& n, py::object x, py::object y, py::object sw, py::object order, int64_t start,
-              int64_t batch_size, int64_t num_batches, int64_t target_dim) {
-             RunData d = run_data(n, target_dim, x, y, sw, order);
-             if (!d.y) throw py::value_error("y is required for training");
-             py::gil_scoped_release release;
-             n.train_run(d, start, batch_size, num_batches);
-           },
-           py::arg("x"), py::arg("y"), py::arg("sample_weight"), py::arg("order"), py::arg("start"),
-           py::arg("batch_size"), py::arg("num_batches"), py::arg("target_dim"))
-      .def("evaluate_run",
-           [](Network& n, py::object x, py::object y, py::object sw, py::object order, int64_t start,
-              int64_t batch_size, int64_t num_batches, int64_t target_dim) {
-             RunData d = run_data(n, target_dim, x, y, sw, order);
-             if (!d.y) throw py::value_error("y is required for evaluation");
-             py::gil_scoped_release release;
-             n.evaluate_run(d, start, batch_size, num_batches);
-           },
-           py::arg("x"), py::arg("y"), py::arg("sample_weight"), py::arg("order"), py::arg("start"),
-           py::arg("batch_size"), py::arg("num_batches"), py::arg("target_dim"))
+      .def("train_run", batch_run(&Network::train_run, "training"), py::arg("x"), py::arg("y"), py::arg("sample_weight"), py::arg("order"),
+           py::arg("start"), py::arg("batch_size"), py::arg("num_batches"), py::arg("target_dim"))
+      .def("evaluate_run", batch_run(&Network::evaluate_run, "evaluation"), py::arg("x"), py::arg("y"), py::arg("sample_weight"), py::arg("order"),
+           py::arg("start"), py::arg("batch_size"), py::arg("num_batches"), py::arg("target_dim"))
       .def("predict_run",
            [](Network& n, py::object x, py::object order, int64_t start, int64_t count,
               int64_t batch_size, py::array_t<float, py::array::c_style> out) {
