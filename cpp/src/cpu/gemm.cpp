@@ -189,6 +189,19 @@ void sgemm_one_thread(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t 
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* A,
            int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   if (M == 0 || N == 0) return;
+#ifdef __AVX2__
+  if (trans_b && !(g_sgemm.load(std::memory_order_relaxed) && use_blas(trans_a, M, N, K))) {
+    // The built-in tiles read B row-major: transpose it once here rather than once per
+    // thread slice (dX = dZ * W^T transposes a whole weight matrix).
+    thread_local std::vector<float> b_t;
+    if (b_t.size() < size_t(K * N)) b_t.resize(size_t(K * N));
+    for (int64_t j = 0; j < N; ++j)
+      for (int64_t k = 0; k < K; ++k) b_t[size_t(k * N + j)] = B[j * ldb + k];
+    B = b_t.data();
+    ldb = N;
+    trans_b = false;
+  }
+#endif
   // Threads split the rows of C: no reduction, and each slice is an ordinary GEMM that the
   // single-threaded BLAS (or our kernel) runs at full speed.
   int64_t row_work = std::max<int64_t>(N * K, 1);
