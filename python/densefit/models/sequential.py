@@ -135,14 +135,21 @@ class Sequential(Trainer):
             self.build()
 
     def _check_input_shape(self, x):
+        """Keras accepts (n, *input_shape) and, for one-feature inputs, (n,); densefit also
+        reads any shape with the same number of values per sample row-major."""
         expected = tuple(self._input_shape)
         got = tuple(x.shape[1:])
-        if got != expected and flat_size(got) != flat_size(expected) or x.ndim == 1:
-            raise ValueError(f"Input 0 of layer {self._layers[0].name!r} is incompatible with "
-                             f"the layer: expected shape=(None, {', '.join(map(str, expected))}), "
-                             f"found shape={tuple(x.shape)}")
+        if got == expected or flat_size(got) == flat_size(expected) and x.ndim > 1:
+            return
+        if x.ndim == 1 and flat_size(expected) == 1:
+            return
+        raise ValueError(f"Input 0 of layer {self._layers[0].name!r} is incompatible with the "
+                         f"layer: expected shape=(None, {', '.join(map(str, expected))}), found "
+                         f"shape={tuple(x.shape)}")
 
     def _sync_trainable(self):
+        if self._network is None:
+            return
         for index, layer in enumerate(self._native_layers):
             self._network.set_trainable(index, layer.trainable and self._trainable)
 

@@ -13,6 +13,8 @@ from densefit import optimizers as optimizers_module
 from densefit.callbacks import CallbackList
 from densefit.callbacks.progbar import REDRAW_SECONDS
 from densefit.trainers import data_adapter as da
+from densefit.trainers.batch_iterator import BatchSource, is_batch_source
+from densefit.trainers.batch_loops import BatchLoops
 from densefit.utils import random as _random
 
 
@@ -24,7 +26,7 @@ class NotCompiledError(RuntimeError, ValueError):
 _SHUFFLE_STREAM = 1 << 40  # shuffling streams: epoch k uses stream _SHUFFLE_STREAM + k
 
 
-class Trainer:
+class Trainer(BatchLoops):
     def _init_trainer(self):
         self.optimizer = None
         self.loss = None
@@ -130,17 +132,59 @@ class Trainer:
         batch_size = da.check_batch_size(batch_size) or 32
         if x is None:
             raise ValueError("fit() needs input data `x`")
-        if y is None:
-            raise ValueError("fit() needs targets `y` for array input")
         if not 0.0 <= validation_split < 1.0:
             raise ValueError(f"`validation_split` must be in [0, 1), got {validation_split}")
+        if is_batch_source(x):
+            _check_batch_source_args(y, sample_weight, validation_split)
+            source = BatchSource(x, steps_per_epoch, shuffle, _random.global_seed())
+            steps = source.num_steps()
+            run_epoch = lambda cbs, progress: self._train_batches(  # noqa: E731
+                source, cbs, progress, class_weight)
+            val = None
+        else:
+            if y is None:
+                raise ValueError("fit() needs targets `y` for array input")
+            run_epoch, steps, val = self._array_epoch_runner(
+                x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch,
+                validation_split)
+        if validation_data is not None:
+            val = self._validation_source(validation_data)
+        verbose = _resolve_verbose(verbose)
+        cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                           verbose=verbose, epochs=epochs, steps=steps)
+        self.stop_training = False
+        if self.built:
+            self._sync_trainable()
+        cbs.on_train_begin()
+        logs = {}
+        progress = cbs.progress() if verbose == 1 else None
+        for epoch in range(initial_epoch, epochs):
+            if self._network is not None:  # a batch source builds the model on its first batch
+                self._network.reset_results()
+            cbs.on_epoch_begin(epoch)
+            if not run_epoch(cbs, progress):
+                break  # a generator ran out of data
+            logs = self._logs()
+            if val is not None and _should_validate(epoch, validation_freq):
+                val_logs = self._evaluate_source(val, validation_batch_size or batch_size,
+                                                 validation_steps, cbs)
+                logs.update({"val_" + k: v for k, v in val_logs.items()})
+            cbs.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        if self._network is not None:
+            self._network.finalize_optimizer()
+        cbs.on_train_end(logs)
+        return cbs._history
+
+    def _array_epoch_runner(self, x, y, sample_weight, class_weight, batch_size, shuffle,
+                            steps_per_epoch, validation_split):
+        """Converts arrays once; returns (run one epoch, steps per epoch, validation arrays)."""
         x, y, sw = self._prepare(x, y, sample_weight)
         if class_weight is not None:
             sw = da.class_weights_to_sample_weights(class_weight, y, sw)
         val = None
-        if validation_data is not None:
-            val = self._prepare(*_unpack_validation(validation_data))
-        elif validation_split:
+        if validation_split:
             n = x.shape[0]
             split = int(n * (1.0 - validation_split))  # the last samples, before shuffling
             if split == 0 or split == n:
@@ -150,41 +194,32 @@ class Trainer:
             x, y, sw = x[:split], y[:split], (None if sw is None else sw[:split])
         n = x.shape[0]
         steps = math.ceil(n / batch_size) if steps_per_epoch is None else int(steps_per_epoch)
-        verbose = _resolve_verbose(verbose)
-        cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                           verbose=verbose, epochs=epochs, steps=steps)
-        self.stop_training = False
-        net = self._network
-        self._sync_trainable()
-        seed = self._seed
-        cbs.on_train_begin()
-        logs = {}
-        want_batches = cbs.wants_batches("train")
-        progress = cbs.progress() if verbose == 1 else None
-        for epoch in range(initial_epoch, epochs):
-            net.reset_results()
-            cbs.on_epoch_begin(epoch)
+
+        def run_epoch(cbs, progress):
             order = None
             if shuffle:  # a fresh order every epoch, across fit calls too (as Keras)
                 self._shuffles = getattr(self, "_shuffles", 0) + 1
-                order = _core_permutation(n, seed, _SHUFFLE_STREAM + self._shuffles)
+                order = _core_permutation(n, self._seed, _SHUFFLE_STREAM + self._shuffles)
             if steps_per_epoch is not None:
                 order = _wrap_order(order, n, steps * batch_size)
-            if want_batches:
+            if cbs.wants_batches("train"):
                 self._run_with_batch_hooks(cbs, x, y, sw, order, batch_size, steps)
             else:
                 self._run_throttled(progress, x, y, sw, order, batch_size, steps)
-            logs = self._logs()
-            if val is not None and _should_validate(epoch, validation_freq):
-                val_logs = self._evaluate_arrays(*val, batch_size=validation_batch_size or batch_size,
-                                                 steps=validation_steps, callbacks=cbs)
-                logs.update({"val_" + k: v for k, v in val_logs.items()})
-            cbs.on_epoch_end(epoch, logs)
-            if self.stop_training:
-                break
-        net.finalize_optimizer()
-        cbs.on_train_end(logs)
-        return cbs._history
+            return True
+
+        return run_epoch, steps, val
+
+    def _validation_source(self, validation_data):
+        if is_batch_source(validation_data):
+            return BatchSource(validation_data)
+        return self._prepare(*_unpack_validation(validation_data))
+
+    def _evaluate_source(self, val, batch_size, steps, callbacks):
+        if isinstance(val, BatchSource):
+            val.steps = steps
+            return self._evaluate_batches(val, callbacks)
+        return self._evaluate_arrays(*val, batch_size=batch_size, steps=steps, callbacks=callbacks)
 
     def _run_throttled(self, progress, x, y, sw, order, batch_size, steps):
         """No callback listens to batches: one native call for the epoch, or chunks sized to
@@ -220,14 +255,21 @@ class Trainer:
         self._assert_compiled("evaluate")
         _accept_legacy_kwargs(kwargs, "evaluate")
         batch_size = da.check_batch_size(batch_size) or 32
-        if y is None:
-            raise ValueError("evaluate() needs targets `y` for array input")
-        x, y, sw = self._prepare(x, y, sample_weight)
         verbose = _resolve_verbose(verbose)
-        cbs = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
-            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
-            steps=steps or math.ceil(x.shape[0] / batch_size))
-        logs = self._evaluate_arrays(x, y, sw, batch_size=batch_size, steps=steps, callbacks=cbs)
+        if is_batch_source(x):
+            _check_batch_source_args(y, sample_weight, 0.0)
+            source = BatchSource(x, steps)
+            cbs = CallbackList(callbacks, model=self, verbose=verbose, epochs=1,
+                               steps=source.num_steps())
+            logs = self._evaluate_batches(source, cbs)
+        else:
+            if y is None:
+                raise ValueError("evaluate() needs targets `y` for array input")
+            x, y, sw = self._prepare(x, y, sample_weight)
+            cbs = CallbackList(callbacks, model=self, verbose=verbose, epochs=1,
+                               steps=steps or math.ceil(x.shape[0] / batch_size))
+            logs = self._evaluate_arrays(x, y, sw, batch_size=batch_size, steps=steps,
+                                         callbacks=cbs)
         if return_dict:
             return logs
         values = list(logs.values())
@@ -254,6 +296,8 @@ class Trainer:
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         _accept_legacy_kwargs(kwargs, "predict")
         batch_size = da.check_batch_size(batch_size) or 32
+        if is_batch_source(x):
+            return self._predict_batches(BatchSource(x, steps), CallbackList(callbacks, model=self))
         x = da.to_float32_rows(x, "x")
         self._build_from_data(x)
         self._check_input_shape(x)
@@ -328,6 +372,19 @@ def _as_list(metrics, what):
     if not isinstance(metrics, (list, tuple)):
         raise TypeError(f"`{what}` must be a list of metrics, got {type(metrics).__name__}")
     return list(metrics)
+
+
+def _check_batch_source_args(y, sample_weight, validation_split):
+    kind = "a generator, PyDataset or iterable of batches"
+    if y is not None:
+        raise ValueError(f"`y` argument is not supported when using {kind} as input: the "
+                         f"batches carry the targets, as (x, y) or (x, y, sample_weight)")
+    if sample_weight is not None:
+        raise ValueError(f"`sample_weight` argument is not supported when using {kind} as "
+                         f"input: yield (x, y, sample_weight) batches instead")
+    if validation_split:
+        raise ValueError(f"`validation_split` is only supported for arrays, not for {kind}: "
+                         f"pass `validation_data` instead")
 
 
 def _unpack_validation(data):

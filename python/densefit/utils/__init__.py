@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from densefit.utils.py_dataset import PyDataset
 from densefit.utils.random import set_random_seed
 
 
@@ -18,4 +19,4 @@ def to_categorical(x, num_classes=None):
     return out.reshape(shape + (num_classes,))
 
 
-__all__ = ["set_random_seed", "to_categorical"]
+__all__ = ["PyDataset", "set_random_seed", "to_categorical"]

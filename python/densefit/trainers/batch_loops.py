@@ -1,0 +1,69 @@
+"""Train / evaluate / predict over data that arrives a batch at a time (batch_iterator.py).
+Each batch goes to the native step as one run; callbacks and progress as for arrays."""
+
+import numpy as np
+
+from densefit.trainers import data_adapter as da
+
+
+class BatchLoops:
+    def _train_batches(self, source, cbs, progress, class_weight):
+        """One epoch over `source`; False if it produced no batch (a spent generator)."""
+        want_batches = cbs.wants_batches("train")
+        step = 0
+        for xb, yb, swb in source.epoch():
+            if yb is None:
+                raise ValueError("Batches for training must carry targets: (x, y) or "
+                                 "(x, y, sample_weight)")
+            if want_batches:
+                cbs.on_train_batch_begin(step)
+            x, y, sw = self._prepare(xb, yb, swb)
+            if class_weight is not None:
+                sw = da.class_weights_to_sample_weights(class_weight, y, sw)
+            self._network.train_run(x, y, sw, None, 0, x.shape[0], 1, y.shape[1])
+            if want_batches:
+                cbs.on_train_batch_end(step, self._logs())
+            elif progress is not None:
+                progress.update(step + 1, self._logs())
+            step += 1
+            if self.stop_training:
+                break
+        return step > 0
+
+    def _evaluate_batches(self, source, callbacks):
+        self._network_reset_for_source(source)
+        callbacks.on_test_begin()
+        want = callbacks.wants_batches("test")
+        for step, (xb, yb, swb) in enumerate(source.epoch()):
+            if yb is None:
+                raise ValueError("Batches for evaluation must carry targets: (x, y) or "
+                                 "(x, y, sample_weight)")
+            if want:
+                callbacks.on_test_batch_begin(step)
+            x, y, sw = self._prepare(xb, yb, swb)
+            self._network.evaluate_run(x, y, sw, None, 0, x.shape[0], 1, y.shape[1])
+            if want:
+                callbacks.on_test_batch_end(step, self._logs())
+        logs = self._logs()
+        callbacks.on_test_end(logs)
+        return logs
+
+    def _network_reset_for_source(self, source):
+        if self._network is not None:
+            self._network.reset_results()
+
+    def _predict_batches(self, source, callbacks):
+        outputs = []
+        callbacks.on_predict_begin()
+        want = callbacks.wants_batches("predict")
+        for step, (xb, _, _) in enumerate(source.epoch()):
+            if want:
+                callbacks.on_predict_batch_begin(step)
+            out = self.predict(xb, batch_size=max(len(xb), 1), verbose=0)
+            outputs.append(out)
+            if want:
+                callbacks.on_predict_batch_end(step, {"outputs": out})
+        callbacks.on_predict_end()
+        if not outputs:
+            raise ValueError("The input to predict() produced no batches")
+        return np.concatenate(outputs, axis=0)
