@@ -2,4 +2,4 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-os.environ.setdefault("KERAS_BACKEND", "jax")
+import keras_oracle  # noqa: E402,F401  (sets the backend and XLA flags before keras loads)
