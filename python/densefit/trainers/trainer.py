@@ -245,7 +245,8 @@ class Trainer(BatchLoops):
             k = min(spe, steps - step)
             cbs.on_train_batch_begin(step)
             net.train_run(x, y, sw, order, step * batch_size, batch_size, k, target)
-            cbs.on_train_batch_end(step + k - 1, self._logs())
+            # Keras numbers the end hook as if the execution were full, even the last one.
+            cbs.on_train_batch_end(step + spe - 1, self._logs())
             if self.stop_training:
                 break
 
@@ -282,10 +283,12 @@ class Trainer(BatchLoops):
         net.reset_results()
         callbacks.on_test_begin()
         if callbacks.wants_batches("test"):
-            for step in range(steps):
+            spe = self.steps_per_execution
+            for step in range(0, steps, spe):
                 callbacks.on_test_batch_begin(step)
-                net.evaluate_run(x, y, sw, None, step * batch_size, batch_size, 1, y.shape[1])
-                callbacks.on_test_batch_end(step, self._logs())
+                net.evaluate_run(x, y, sw, None, step * batch_size, batch_size,
+                                 min(spe, steps - step), y.shape[1])
+                callbacks.on_test_batch_end(step + spe - 1, self._logs())
         else:
             net.evaluate_run(x, y, sw, None, 0, batch_size, steps, y.shape[1])
         logs = self._logs()
@@ -308,11 +311,12 @@ class Trainer(BatchLoops):
         cbs = CallbackList(callbacks, model=self)
         cbs.on_predict_begin()
         if cbs.wants_batches("predict"):
-            for step, start in enumerate(range(0, n, batch_size)):
+            spe = self.steps_per_execution
+            for step, start in zip(range(0, n, spe), range(0, n, spe * batch_size)):
                 cbs.on_predict_batch_begin(step)
-                count = min(batch_size, n - start)
+                count = min(spe * batch_size, n - start)
                 self._network.predict_run(x, None, start, count, batch_size, out[start:])
-                cbs.on_predict_batch_end(step, {"outputs": out[start:start + count]})
+                cbs.on_predict_batch_end(step + spe - 1, {"outputs": out[start:start + count]})
         elif n:
             # Results don't depend on the batch size: without batch hooks, use larger batches.
             self._network.predict_run(x, None, 0, n, max(batch_size, 256), out)
