@@ -85,6 +85,13 @@ void tile_kernel(int64_t M, int64_t j0, int64_t K, const float* A, int64_t sa_i,
 // 8x8 tile column if 8 columns remain.
 void tiles(int64_t M, int64_t N, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
            const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (M < 6) {
+    // A few rows (single-sample inference): one-row tiles, so no row is computed twice.
+    int64_t j0 = 0;
+    for (; j0 + 16 <= N; j0 += 16) tile_kernel<1, 2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+    if (j0 < N) tile_kernel<1, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+    return;
+  }
   int64_t j0 = 0;
   for (; j0 + 16 <= N; j0 += 16) tile_kernel<6, 2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
   if (j0 < N) tile_kernel<8, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);

@@ -217,7 +217,7 @@ class Sequential(Trainer):
         if training:
             raise ValueError("densefit runs training=True forward passes only inside fit / "
                              "train_on_batch")
-        return self.predict(x, batch_size=max(len(x), 1), verbose=0)
+        return self._forward(x)
 
     def summary(self, print_fn=None, **kwargs):
         from densefit.models.summary import summary_text

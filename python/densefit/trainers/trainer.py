@@ -307,6 +307,8 @@ class Trainer(BatchLoops):
         n = x.shape[0]
         if steps is not None:
             n = min(n, int(steps) * batch_size)
+        if not callbacks:  # nobody listens: skip the callback machinery entirely
+            return self._forward(x[:n])
         out = np.empty((n, self._network.output_dim), dtype=np.float32)
         cbs = CallbackList(callbacks, model=self)
         cbs.on_predict_begin()
@@ -318,7 +320,6 @@ class Trainer(BatchLoops):
                 self._network.predict_run(x, None, start, count, batch_size, out[start:])
                 cbs.on_predict_batch_end(step + spe - 1, {"outputs": out[start:start + count]})
         elif n:
-            # Results don't depend on the batch size: without batch hooks, use larger batches.
             self._network.predict_run(x, None, 0, n, max(batch_size, 256), out)
         cbs.on_predict_end()
         return out.reshape((n,) + self._output_shape)
@@ -342,7 +343,19 @@ class Trainer(BatchLoops):
         return self._batch_result(return_dict)
 
     def predict_on_batch(self, x):
-        return self.predict(x, batch_size=max(len(x), 1), verbose=0)
+        """One native forward pass: no callbacks, no batching (the serving path)."""
+        x = da.to_float32_rows(x, "x")
+        self._build_from_data(x)
+        self._check_input_shape(x)
+        return self._forward(x)
+
+    def _forward(self, x):
+        n = x.shape[0]
+        out = np.empty((n, self._network.output_dim), dtype=np.float32)
+        if n:
+            # Results don't depend on the batch size: run it in large batches.
+            self._network.predict_run(x, None, 0, n, 256, out)
+        return out.reshape((n,) + self._output_shape)
 
     def _batch_result(self, return_dict):
         logs = self._logs()
