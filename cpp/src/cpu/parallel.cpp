@@ -26,12 +26,13 @@ namespace {
 // by time, not by PAUSE count: PAUSE takes 3 cycles on some cores and 140 on others.
 constexpr auto kSpinTime = std::chrono::microseconds(500);
 
-// One job at a time. Protocol (it is what makes a lagging worker harmless): the caller
-// publishes the job (fn_, tasks_, next_, remaining_, acks_ = 0), then bumps generation_;
-// each worker that sees the new generation takes tasks from next_ until none are left and
-// then acknowledges. The caller returns only when every task ran AND every worker has
-// acknowledged, so no worker can still be reading this job's fields (or the caller's
-// stack-held fn) when the next job overwrites them.
+// One job at a time. A job is published as one 64-bit word: job id (32 bits) | task count
+// (16) | next task (16). A thread claims a task with a compare-and-swap on that word, so a
+// claim always names the job it belongs to, and the job's fields (fn_) cannot change while
+// one of its claimed tasks is unfinished: the caller returns only when all `tasks` claimed
+// tasks are done. A worker that wakes late (descheduled, or asleep) claims nothing from a
+// finished job and simply joins the current one: the caller never waits for a worker that
+// has no task, and runs every task itself if no worker shows up.
 class Pool {
  public:
   void resize(int total) {
@@ -39,10 +40,7 @@ class Pool {
     std::lock_guard<std::mutex> guard(run_mutex_);
     stop_workers();
     stop_.store(false);
-    // A worker starts from the generation current now, not when its thread gets to run:
-    // otherwise a job published in between would never be acknowledged.
-    const uint64_t current = generation_.load();
-    for (int i = 1; i < total; ++i) workers_.emplace_back([this, current] { work(current); });
+    for (int i = 1; i < total; ++i) workers_.emplace_back([this] { work(); });
   }
 
   int threads() const { return int(workers_.size()) + 1; }
@@ -50,32 +48,36 @@ class Pool {
   void run(int tasks, const std::function<void(int)>& fn) {
     std::lock_guard<std::mutex> guard(run_mutex_);
     fn_ = &fn;
-    tasks_ = tasks;
-    next_.store(0, std::memory_order_relaxed);
     remaining_.store(tasks, std::memory_order_relaxed);
-    acks_.store(0, std::memory_order_relaxed);
+    ++job_id_;
+    work_.store((job_id_ << 32) | (uint64_t(tasks) << 16), std::memory_order_release);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     drain();
-    const int workers = int(workers_.size());
-    while (remaining_.load(std::memory_order_acquire) > 0 ||
-           acks_.load(std::memory_order_acquire) < workers)
-      DENSEFIT_PAUSE();
+    while (remaining_.load(std::memory_order_acquire) > 0) DENSEFIT_PAUSE();
   }
 
  private:
   void drain() {
-    for (int t; (t = next_.fetch_add(1, std::memory_order_relaxed)) < tasks_;) {
-      (*fn_)(t);
+    uint64_t w = work_.load(std::memory_order_acquire);
+    for (;;) {
+      const uint64_t next = w & 0xFFFF, tasks = (w >> 16) & 0xFFFF;
+      if (next >= tasks) return;
+      if (!work_.compare_exchange_weak(w, w + 1, std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
+        continue;  // w now holds the current word: retry with it
+      (*fn_)(int(next));
       remaining_.fetch_sub(1, std::memory_order_release);
+      w = work_.load(std::memory_order_acquire);
     }
   }
 
-  void work(uint64_t seen) {
+  void work() {
     FlushDenormals ftz;  // the same float mode as the calling thread during a run
+    uint64_t seen = generation_.load(std::memory_order_acquire);
     for (;;) {
       int spins = 0;
       auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
@@ -90,7 +92,6 @@ class Pool {
       if (stop_.load()) return;
       seen = generation_.load(std::memory_order_acquire);
       drain();
-      acks_.fetch_add(1, std::memory_order_release);
     }
   }
 
@@ -108,10 +109,11 @@ class Pool {
   std::condition_variable wake_;
   std::vector<std::thread> workers_;
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> next_{0}, remaining_{0}, acks_{0};
+  std::atomic<uint64_t> work_{0};
+  std::atomic<int> remaining_{0};
   std::atomic<bool> stop_{false};
   const std::function<void(int)>* fn_ = nullptr;
-  int tasks_ = 0;
+  uint64_t job_id_ = 0;  // only the caller (under run_mutex_) touches it
 };
 
 Pool& pool() {
@@ -134,7 +136,9 @@ int pool_threads() { return pool().threads(); }
 
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
   if (n <= 0) return;
-  int64_t chunks = std::min<int64_t>(pool().threads(), n / std::max<int64_t>(grain, 1));
+  // At most 65535 chunks: the task count is a 16-bit field of the job word.
+  int64_t chunks = std::min<int64_t>({int64_t(pool().threads()), n / std::max<int64_t>(grain, 1),
+                                      int64_t(0xFFFF)});
   if (chunks <= 1) {
     fn(0, n);
     return;
