@@ -36,7 +36,11 @@ class CallbackList(Callback):
             cb.set_params(params)
 
     def wants_batches(self, mode):
-        return any(overrides_batch_hooks(cb, mode) for cb in self.callbacks)
+        # Asked every epoch; the callbacks don't change during a fit, so answer once per mode.
+        cache = self.__dict__.setdefault("_wants_batches", {})
+        if mode not in cache:
+            cache[mode] = any(overrides_batch_hooks(cb, mode) for cb in self.callbacks)
+        return cache[mode]
 
     def progress(self):
         """The ProgbarLogger, which the loop feeds throttled updates when no one else needs
