@@ -230,3 +230,23 @@ def test_bad_layer_arguments():
         layers.Dropout(1.5)
     with pytest.raises(TypeError, match="Unrecognized keyword"):
         layers.Dense(3, bogus=1)
+
+
+def test_shuffle_batch_permutes_whole_chunks_and_keeps_the_last_partial_one():
+    from densefit.trainers.trainer import _batch_chunk_order
+
+    order = _batch_chunk_order(10, 3, seed=1, stream=5)
+    assert sorted(order.tolist()) == list(range(10)) and order[-1] == 9
+    chunks = [order[i:i + 3].tolist() for i in range(0, 9, 3)]
+    assert all(c == list(range(c[0], c[0] + 3)) and c[0] % 3 == 0 for c in chunks)
+    x, y = _binary_data(100)
+    assert len(_binary_model().fit(x, y, shuffle="batch", epochs=2, verbose=0).epoch) == 2
+    with pytest.raises(ValueError, match="shuffle"):
+        _binary_model().fit(x, y, shuffle="yes", verbose=0)
+
+
+def test_evaluate_verbose_prints_one_summary_line(capsys):
+    x, y = _binary_data(64)
+    _binary_model(metrics=["accuracy"]).evaluate(x, y, verbose=2)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("2/2") and "loss:" in out[0] and "accuracy:" in out[0]

@@ -194,12 +194,18 @@ class Trainer(BatchLoops):
             x, y, sw = x[:split], y[:split], (None if sw is None else sw[:split])
         n = x.shape[0]
         steps = math.ceil(n / batch_size) if steps_per_epoch is None else int(steps_per_epoch)
+        if shuffle not in (True, False, "batch"):
+            raise ValueError(f"`shuffle` must be True, False or 'batch', got {shuffle!r}")
 
         def run_epoch(cbs, progress):
             order = None
             if shuffle:  # a fresh order every epoch, across fit calls too (as Keras)
                 self._shuffles = getattr(self, "_shuffles", 0) + 1
-                order = _core_permutation(n, self._seed, _SHUFFLE_STREAM + self._shuffles)
+                stream = _SHUFFLE_STREAM + self._shuffles
+                if shuffle == "batch":  # Keras 2: shuffle whole batch-sized chunks
+                    order = _batch_chunk_order(n, batch_size, self._seed, stream)
+                else:
+                    order = _core_permutation(n, self._seed, stream)
             if steps_per_epoch is not None:
                 order = _wrap_order(order, n, steps * batch_size)
             if cbs.wants_batches("train"):
@@ -271,6 +277,8 @@ class Trainer(BatchLoops):
                                steps=steps or math.ceil(x.shape[0] / batch_size))
             logs = self._evaluate_arrays(x, y, sw, batch_size=batch_size, steps=steps,
                                          callbacks=cbs)
+        if verbose:
+            _print_evaluate_summary(cbs.params.get("steps"), logs, verbose)
         if return_dict:
             return logs
         values = list(logs.values())
@@ -367,6 +375,27 @@ class Trainer(BatchLoops):
 
 def _core_permutation(n, seed, stream):
     return core.random_permutation(n, seed, stream)
+
+
+def _print_evaluate_summary(steps, logs, verbose):
+    """Keras's evaluate output: the finished progress bar (verbose=1) or one line (2)."""
+    from densefit.callbacks.progbar import _format_logs
+
+    steps = steps or 0
+    metrics = " - " + _format_logs(logs) if logs else ""
+    if verbose == 1:
+        print(f"{steps}/{steps} " + "━" * 20 + metrics)
+    else:
+        print(f"{steps}/{steps} - {metrics[3:]}" if metrics else f"{steps}/{steps}")
+
+
+def _batch_chunk_order(n, batch_size, seed, stream):
+    """Keras 2's shuffle="batch": full batch-sized chunks permuted, each kept in order, and
+    the partial last chunk left last."""
+    full = n // batch_size
+    chunks = _core_permutation(full, seed, stream) if full else np.zeros(0, np.int64)
+    order = (chunks[:, None] * batch_size + np.arange(batch_size)).reshape(-1)
+    return np.ascontiguousarray(np.concatenate([order, np.arange(full * batch_size, n)]))
 
 
 def _wrap_order(order, n, needed):
