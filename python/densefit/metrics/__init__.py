@@ -5,7 +5,6 @@ This is the subset the engine needs; the full stateful family is its own issue."
 import numpy as np
 
 from densefit import losses as _losses
-from densefit._native import core
 
 
 class Metric:
@@ -73,33 +72,41 @@ def _define(class_name, default_name, kind, loss_cls=None, defaults=None):
     cls = type(class_name, (Metric,), {"_kind": kind, "_loss_cls": loss_cls,
                                        "_default_name": default_name, "__init__": __init__,
                                        "__module__": __name__})
-    globals()[class_name] = cls
     return cls
 
 
-_define("Accuracy", "accuracy", "accuracy")
-_define("BinaryAccuracy", "binary_accuracy", "binary_accuracy", defaults={"threshold": 0.5})
-_define("CategoricalAccuracy", "categorical_accuracy", "categorical_accuracy")
-_define("SparseCategoricalAccuracy", "sparse_categorical_accuracy", "sparse_categorical_accuracy")
-for _cls_name, _name, _loss in (
-        ("MeanSquaredError", "mean_squared_error", _losses.MeanSquaredError),
-        ("MeanAbsoluteError", "mean_absolute_error", _losses.MeanAbsoluteError),
-        ("MeanAbsolutePercentageError", "mean_absolute_percentage_error",
-         _losses.MeanAbsolutePercentageError),
-        ("MeanSquaredLogarithmicError", "mean_squared_logarithmic_error",
-         _losses.MeanSquaredLogarithmicError),
-        ("BinaryCrossentropy", "binary_crossentropy", _losses.BinaryCrossentropy),
-        ("CategoricalCrossentropy", "categorical_crossentropy", _losses.CategoricalCrossentropy),
-        ("SparseCategoricalCrossentropy", "sparse_categorical_crossentropy",
-         _losses.SparseCategoricalCrossentropy),
-        ("KLDivergence", "kl_divergence", _losses.KLDivergence),
-        ("Poisson", "poisson", _losses.Poisson),
-        ("LogCoshError", "logcosh", _losses.LogCosh),
-        ("Hinge", "hinge", _losses.Hinge),
-        ("SquaredHinge", "squared_hinge", _losses.SquaredHinge),
-        ("CategoricalHinge", "categorical_hinge", _losses.CategoricalHinge),
-):
-    _define(_cls_name, _name, "loss", _loss)
+Accuracy = _define("Accuracy", "accuracy", "accuracy")
+BinaryAccuracy = _define("BinaryAccuracy", "binary_accuracy", "binary_accuracy",
+                         defaults={"threshold": 0.5})
+CategoricalAccuracy = _define("CategoricalAccuracy", "categorical_accuracy",
+                              "categorical_accuracy")
+SparseCategoricalAccuracy = _define("SparseCategoricalAccuracy", "sparse_categorical_accuracy",
+                                    "sparse_categorical_accuracy")
+# Metrics that average a loss function's per-sample values.
+MeanSquaredError = _define("MeanSquaredError", "mean_squared_error", "loss",
+                           _losses.MeanSquaredError)
+MeanAbsoluteError = _define("MeanAbsoluteError", "mean_absolute_error", "loss",
+                            _losses.MeanAbsoluteError)
+MeanAbsolutePercentageError = _define("MeanAbsolutePercentageError",
+                                      "mean_absolute_percentage_error", "loss",
+                                      _losses.MeanAbsolutePercentageError)
+MeanSquaredLogarithmicError = _define("MeanSquaredLogarithmicError",
+                                      "mean_squared_logarithmic_error", "loss",
+                                      _losses.MeanSquaredLogarithmicError)
+BinaryCrossentropy = _define("BinaryCrossentropy", "binary_crossentropy", "loss",
+                             _losses.BinaryCrossentropy)
+CategoricalCrossentropy = _define("CategoricalCrossentropy", "categorical_crossentropy", "loss",
+                                  _losses.CategoricalCrossentropy)
+SparseCategoricalCrossentropy = _define("SparseCategoricalCrossentropy",
+                                        "sparse_categorical_crossentropy", "loss",
+                                        _losses.SparseCategoricalCrossentropy)
+KLDivergence = _define("KLDivergence", "kl_divergence", "loss", _losses.KLDivergence)
+Poisson = _define("Poisson", "poisson", "loss", _losses.Poisson)
+LogCoshError = _define("LogCoshError", "logcosh", "loss", _losses.LogCosh)
+Hinge = _define("Hinge", "hinge", "loss", _losses.Hinge)
+SquaredHinge = _define("SquaredHinge", "squared_hinge", "loss", _losses.SquaredHinge)
+CategoricalHinge = _define("CategoricalHinge", "categorical_hinge", "loss",
+                           _losses.CategoricalHinge)
 
 _STRING_METRICS = {
     "binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,

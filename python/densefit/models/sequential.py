@@ -1,7 +1,5 @@
 """Sequential (and Model over a linear chain of layers): builds the native Network."""
 
-import numpy as np
-
 from densefit._native import core
 from densefit.layers import InputLayer, KerasTensor, Layer
 from densefit.layers.layer import _as_shape, flat_size
