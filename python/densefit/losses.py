@@ -131,8 +131,7 @@ def get(identifier):
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
             raise ValueError(f"Unknown loss: {identifier!r}. Valid names: {', '.join(VALID_NAMES)}")
-        return _BY_NAME[identifier](name=identifier if identifier in _BY_NAME and
-                                    identifier[0].islower() else None)
+        return _BY_NAME[identifier]()
     fn_name = getattr(identifier, "__name__", None)
     if callable(identifier) and fn_name in _BY_NAME and getattr(identifier, "__module__", "") == __name__:
         return _BY_NAME[fn_name]()

@@ -6,8 +6,6 @@ import math
 import re
 from collections import defaultdict
 
-import numpy as np
-
 from densefit.variables import Variable
 
 _name_counters = defaultdict(itertools.count)
@@ -156,9 +154,3 @@ def _as_shape(shape, what):
 def flat_size(shape):
     return int(math.prod(d for d in shape))
 
-
-def as_float32(value, shape, what):
-    arr = np.asarray(value, dtype=np.float32)
-    if arr.shape != tuple(shape):
-        raise ValueError(f"{what}: expected shape {tuple(shape)}, got {arr.shape}")
-    return arr

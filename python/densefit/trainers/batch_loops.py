@@ -31,7 +31,8 @@ class BatchLoops:
         return step > 0
 
     def _evaluate_batches(self, source, callbacks):
-        self._network_reset_for_source(source)
+        if self._network is not None:  # a batch source may build the model on its first batch
+            self._network.reset_results()
         callbacks.on_test_begin()
         want = callbacks.wants_batches("test")
         for step, (xb, yb, swb) in enumerate(source.epoch()):
@@ -47,10 +48,6 @@ class BatchLoops:
         logs = self._logs()
         callbacks.on_test_end(logs)
         return logs
-
-    def _network_reset_for_source(self, source):
-        if self._network is not None:
-            self._network.reset_results()
 
     def _predict_batches(self, source, callbacks):
         outputs = []
