@@ -2,8 +2,27 @@
 
 import importlib.util
 import os
+import sys
 
-from densefit import _core
+
+def _import_core():
+    # DENSEFIT_CORE_DIR: a developer's build folder whose fresh `_core` replaces the installed
+    # one (several people building in one checkout each keep their own folder).
+    build_dir = os.environ.get("DENSEFIT_CORE_DIR")
+    if build_dir:
+        sys.path.insert(0, build_dir)
+        try:
+            module = importlib.import_module("_core")
+        finally:
+            sys.path.remove(build_dir)
+        sys.modules["densefit._core"] = module
+        return module
+    from densefit import _core as module
+
+    return module
+
+
+_core = _import_core()
 
 
 def _load_blas():
