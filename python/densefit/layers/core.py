@@ -57,14 +57,14 @@ class Dense(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
 
     def compute_output_shape(self, input_shape):
-        if len(input_shape) != 1:
-            raise ValueError(f"Dense layer {self.name!r} received an input of sample shape "
-                             f"{tuple(input_shape)}; densefit's Dense takes flat samples: put a "
-                             f"Flatten layer before it")
-        return (self.units,)
+        # As Keras: a Dense acts on the last axis, leading sample axes (time steps) pass through.
+        if len(input_shape) == 0:
+            raise ValueError(f"Dense layer {self.name!r} needs inputs with at least one feature "
+                             f"axis, got sample shape ()")
+        return tuple(input_shape[:-1]) + (self.units,)
 
     def weight_shapes(self, input_shape):
-        shapes = [("kernel", (input_shape[0], self.units))]
+        shapes = [("kernel", (input_shape[-1], self.units))]
         if self.use_bias:
             shapes.append(("bias", (self.units,)))
         return shapes

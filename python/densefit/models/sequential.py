@@ -14,6 +14,7 @@ class Sequential(Trainer):
         self._layers = []
         self._input_shape = None
         self._network = None
+        self._rows_per_sample = 1
         self.built = False
         self._trainable = trainable
         self._init_trainer()
@@ -108,8 +109,9 @@ class Sequential(Trainer):
                 specs.append(spec)
                 self._native_layers.append(layer)
             bindings.append((layer, layer.weight_shapes(in_shape)))
+        self._rows_per_sample, row_width = _row_layout(self._layers, shapes)
         self._seed = _random.global_seed() ^ (_random.next_stream() << 20)
-        net = core.Network(flat_size(shapes[0]), specs, self._seed)
+        net = core.Network(row_width, specs, self._seed)
         params = net.params
         offset = 0
         for layer, weight_shapes in bindings:
@@ -235,6 +237,25 @@ class Sequential(Trainer):
                            "config": layer.get_config(), "registered_name": None})
         return {"name": self.name, "trainable": self._trainable, "dtype": "float32",
                 "layers": layers}
+
+
+def _row_layout(layers, shapes):
+    """How the native network sees a sample: (rows per sample, values per row).
+
+    A Dense that meets samples of shape (t1, ..., features) acts on the last axis, as in
+    Keras: each sample is t1*... rows of `features` values (the native chain is row-wise), so
+    a sequence output (n, t, units) and temporal sample weights (n, t) come for free."""
+    first_dense = next((i for i, l in enumerate(layers) if hasattr(l, "units")), None)
+    flatten_before = any(len(shapes[i]) > 1 and len(shapes[i + 1]) == 1
+                         for i in range(first_dense if first_dense is not None else len(layers)))
+    if len(shapes[0]) <= 1 or flatten_before or first_dense is None:
+        return 1, flat_size(shapes[0])
+    for i in range(first_dense, len(layers)):
+        if len(shapes[i + 1]) != len(shapes[i]):
+            raise ValueError(f"Layer {layers[i].name!r} changes the rank of per-time-step "
+                             f"outputs {shapes[i]} -> {shapes[i + 1]}: densefit runs Dense "
+                             f"over time steps only when no Flatten follows it")
+    return flat_size(shapes[0][:-1]), shapes[0][-1]
 
 
 class Model(Sequential):

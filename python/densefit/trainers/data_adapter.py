@@ -45,10 +45,10 @@ def sample_count(x, y=None, sample_weight=None):
     return n
 
 
-def targets_2d(y, loss_is_sparse, output_dim):
-    """y as (n, target_dim): sparse labels as (n, 1), otherwise matching the model output the
-    way Keras squeezes or expands ranks."""
-    n = y.shape[0]
+def targets_2d(y, loss_is_sparse, output_dim, rows_per_sample=1):
+    """y as (rows, target_dim): sparse labels as (rows, 1), otherwise matching the model
+    output the way Keras squeezes or expands ranks (rows: samples x time steps)."""
+    n = y.shape[0] * rows_per_sample
     if loss_is_sparse:
         if y.size != n:
             raise ValueError(f"A sparse categorical loss expects one integer label per sample, "
@@ -61,12 +61,27 @@ def targets_2d(y, loss_is_sparse, output_dim):
     return y2
 
 
-def class_weights_to_sample_weights(class_weight, y2, sample_weight):
+def row_sample_weights(sample_weight, n, rows_per_sample):
+    """One weight per native row: per-sample weights (n,) repeated over time steps, temporal
+    weights (n, t...) as they are (Keras's squeeze_or_expand_to_same_rank)."""
+    if sample_weight.size == n:
+        flat = sample_weight.reshape(-1)
+        return flat if rows_per_sample == 1 else np.repeat(flat, rows_per_sample)
+    if sample_weight.size == n * rows_per_sample:
+        return sample_weight.reshape(-1)
+    raise ValueError(f"sample_weight must hold one weight per sample (shape ({n},)) or, for "
+                     f"outputs with time steps, one per sample and step; got shape "
+                     f"{sample_weight.shape}")
+
+
+def class_weights_to_sample_weights(class_weight, y2, sample_weight, rows_per_sample=1):
     """Keras's class_weight: each sample weighs as its class (argmax of one-hot targets,
     the label itself for sparse or (n, 1) targets)."""
     if not isinstance(class_weight, dict):
         raise TypeError(f"`class_weight` must be a dict of class index -> weight, got "
                         f"{type(class_weight).__name__}")
+    if rows_per_sample != 1:
+        raise ValueError("`class_weight` not supported for 3+ dimensional targets.")
     if y2.shape[1] > 1:
         classes = np.argmax(y2, axis=1)
     else:

@@ -78,18 +78,28 @@ class Trainer(BatchLoops):
         self._build_from_data(x)
         y = None if y is None else da.to_float32_rows(y, "y")
         sw = None if sample_weight is None else da.to_float32_rows(sample_weight, "sample_weight")
-        da.sample_count(x, y, sw)
+        n = da.sample_count(x, y, sw)
         self._check_input_shape(x)
+        rps = self._rows_per_sample
+        x = self._as_rows(x)
         if y is not None:
             raw_shape = y.shape
-            y = da.targets_2d(y, self._loss_is_sparse(), self._network.output_dim)
+            y = da.targets_2d(y, self._loss_is_sparse(), self._network.output_dim, rps)
             self._ensure_native_compiled(raw_shape)
         if sw is not None:
-            if sw.size != x.shape[0]:
-                raise ValueError(f"sample_weight must hold one weight per sample (temporal "
-                                 f"weights need 3-D outputs), got shape {sw.shape}")
-            sw = sw.reshape(-1)
+            sw = da.row_sample_weights(sw, n, rps)
         return x, y, sw
+
+    def _as_rows(self, x):
+        """Samples as the native network's rows, a view: (n * rows_per_sample, row width)."""
+        return x.reshape(x.shape[0] * self._rows_per_sample, self._network.input_dim)
+
+    def _sample_order_as_rows(self, order):
+        """A sample order (or None) as the order of the rows those samples span."""
+        rps = self._rows_per_sample
+        if order is None or rps == 1:
+            return order
+        return np.ascontiguousarray((order[:, None] * rps + np.arange(rps)).reshape(-1))
 
     def _loss_is_sparse(self):
         return isinstance(self.loss, losses_module.SparseCategoricalCrossentropy)
@@ -103,9 +113,8 @@ class Trainer(BatchLoops):
                    for m in self._compile_metrics]
         weighted = [metrics_module.resolve(m, self.loss, y_true_shape, y_pred_shape)
                     for m in self._compile_weighted_metrics]
-        names = [m.name for m in metrics] + [m.name for m in weighted]
-        if len(set(names)) != len(names):
-            raise ValueError(f"Metric names must be unique, got {names}")
+        self._metric_log_names = _unique_metric_names([m.name for m in metrics],
+                                                      [m.name for m in weighted])
         specs = [m.native(False) for m in metrics] + [m.native(True) for m in weighted]
         self._network.compile(self.loss.native(), self.optimizer.native(), specs,
                               loss_weight=float(self.loss_weights or 1.0))
@@ -117,7 +126,7 @@ class Trainer(BatchLoops):
     def metrics_names(self):
         if self._resolved_metrics is None:
             return ["loss"] if self.compiled else []
-        return ["loss"] + [m.name for m in self._resolved_metrics]
+        return ["loss"] + self._metric_log_names
 
     def _logs(self):
         return dict(zip(self.metrics_names, (float(v) for v in self._network.results())))
@@ -181,18 +190,20 @@ class Trainer(BatchLoops):
                             steps_per_epoch, validation_split):
         """Converts arrays once; returns (run one epoch, steps per epoch, validation arrays)."""
         x, y, sw = self._prepare(x, y, sample_weight)
+        rps = self._rows_per_sample
         if class_weight is not None:
-            sw = da.class_weights_to_sample_weights(class_weight, y, sw)
+            sw = da.class_weights_to_sample_weights(class_weight, y, sw, rps)
         val = None
         if validation_split:
-            n = x.shape[0]
+            n = x.shape[0] // rps
             split = int(n * (1.0 - validation_split))  # the last samples, before shuffling
             if split == 0 or split == n:
                 raise ValueError(f"validation_split={validation_split} leaves no training or no "
                                  f"validation samples out of {n}")
-            val = (x[split:], y[split:], None if sw is None else sw[split:])
-            x, y, sw = x[:split], y[:split], (None if sw is None else sw[:split])
-        n = x.shape[0]
+            cut = split * rps
+            val = (x[cut:], y[cut:], None if sw is None else sw[cut:])
+            x, y, sw = x[:cut], y[:cut], (None if sw is None else sw[:cut])
+        n = x.shape[0] // rps
         steps = math.ceil(n / batch_size) if steps_per_epoch is None else int(steps_per_epoch)
         if shuffle not in (True, False, "batch"):
             raise ValueError(f"`shuffle` must be True, False or 'batch', got {shuffle!r}")
@@ -208,10 +219,11 @@ class Trainer(BatchLoops):
                     order = _core_permutation(n, self._seed, stream)
             if steps_per_epoch is not None:
                 order = _wrap_order(order, n, steps * batch_size)
+            order, rows = self._sample_order_as_rows(order), batch_size * rps
             if cbs.wants_batches("train"):
-                self._run_with_batch_hooks(cbs, x, y, sw, order, batch_size, steps)
+                self._run_with_batch_hooks(cbs, x, y, sw, order, rows, steps)
             else:
-                self._run_throttled(progress, x, y, sw, order, batch_size, steps)
+                self._run_throttled(progress, x, y, sw, order, rows, steps)
             return True
 
         return run_epoch, steps, val
@@ -273,8 +285,9 @@ class Trainer(BatchLoops):
             if y is None:
                 raise ValueError("evaluate() needs targets `y` for array input")
             x, y, sw = self._prepare(x, y, sample_weight)
+            n = x.shape[0] // self._rows_per_sample
             cbs = CallbackList(callbacks, model=self, verbose=verbose, epochs=1,
-                               steps=steps or math.ceil(x.shape[0] / batch_size))
+                               steps=steps or math.ceil(n / batch_size))
             logs = self._evaluate_arrays(x, y, sw, batch_size=batch_size, steps=steps,
                                          callbacks=cbs)
         if verbose:
@@ -286,8 +299,9 @@ class Trainer(BatchLoops):
 
     def _evaluate_arrays(self, x, y, sw, batch_size, steps, callbacks):
         net = self._network
-        n = x.shape[0]
+        n = x.shape[0] // self._rows_per_sample
         steps = math.ceil(n / batch_size) if steps is None else int(steps)
+        batch_size *= self._rows_per_sample  # native batches count rows
         net.reset_results()
         callbacks.on_test_begin()
         if callbacks.wants_batches("test"):
@@ -317,6 +331,8 @@ class Trainer(BatchLoops):
             n = min(n, int(steps) * batch_size)
         if not callbacks:  # nobody listens: skip the callback machinery entirely
             return self._forward(x[:n])
+        rps = self._rows_per_sample
+        x, n, batch_size = self._as_rows(x), n * rps, batch_size * rps  # native rows
         out = np.empty((n, self._network.output_dim), dtype=np.float32)
         cbs = CallbackList(callbacks, model=self)
         cbs.on_predict_begin()
@@ -330,7 +346,7 @@ class Trainer(BatchLoops):
         elif n:
             self._network.predict_run(x, None, 0, n, max(batch_size, 256), out)
         cbs.on_predict_end()
-        return out.reshape((n,) + self._output_shape)
+        return out.reshape((n // rps,) + self._output_shape)
 
     # ---- *_on_batch --------------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -358,11 +374,12 @@ class Trainer(BatchLoops):
         return self._forward(x)
 
     def _forward(self, x):
-        n = x.shape[0]
-        out = np.empty((n, self._network.output_dim), dtype=np.float32)
-        if n:
+        n, x = x.shape[0], self._as_rows(x)
+        rows = x.shape[0]
+        out = np.empty((rows, self._network.output_dim), dtype=np.float32)
+        if rows:
             # Results don't depend on the batch size: run it in large batches.
-            self._network.predict_run(x, None, 0, n, 256, out)
+            self._network.predict_run(x, None, 0, rows, 256, out)
         return out.reshape((n,) + self._output_shape)
 
     def _batch_result(self, return_dict):
@@ -371,6 +388,25 @@ class Trainer(BatchLoops):
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
+
+
+def _unique_metric_names(names, weighted_names):
+    """Log names as Keras gives them: a repeated name gets a `_1`, `_2`... suffix; a weighted
+    metric whose name is taken becomes `weighted_<name>` first."""
+    taken, out = {}, []
+
+    def claim(name):
+        if name in taken:
+            taken[name] += 1
+            return f"{name}_{taken[name] - 1}"
+        taken[name] = 1
+        return name
+
+    for name in names:
+        out.append(claim(name))
+    for name in weighted_names:
+        out.append(claim(f"weighted_{name}" if name in taken else name))
+    return out
 
 
 def _core_permutation(n, seed, stream):
