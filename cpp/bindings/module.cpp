@@ -7,6 +7,7 @@ void init_activations(py::module_& m);
 void init_losses(py::module_& m);
 void init_optimizer(py::module_& m);
 void init_network(py::module_& m);
+void init_inference(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "densefit native engine";
@@ -14,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   init_losses(m);
   init_optimizer(m);
   init_network(m);
+  init_inference(m);
 }

@@ -63,6 +63,13 @@ Network::Network(int64_t input_dim, std::vector<LayerSpec> specs, uint64_t seed)
 
 Network::~Network() = default;
 
+std::vector<Network::LayerInfo> Network::layer_infos() const {
+  std::vector<LayerInfo> out;
+  for (const auto& L : layers_)
+    out.push_back({L.spec, L.in_dim, L.out_dim, L.kernel_offset, L.bias_offset});
+  return out;
+}
+
 void Network::set_trainable(size_t index, bool trainable) {
   if (index >= layers_.size()) throw std::out_of_range("layer index out of range");
   Layer& layer = layers_[index];

@@ -73,10 +73,18 @@ class Network {
   // Parameters, in Keras order: per Dense layer kernel (in x out) then bias (out).
   int64_t num_params() const { return int64_t(params_.size()); }
   float* params() { return params_.data(); }
+  const float* params() const { return params_.data(); }
   const std::vector<ParamSegment>& segments() const { return segments_; }
   int64_t output_dim() const { return output_dim_; }
   int64_t input_dim() const { return input_dim_; }
   void set_trainable(size_t layer, bool trainable);
+  // One layer as a read-only forward pass sees it (inference.h): its spec, widths and where
+  // its kernel and bias sit in params() (-1 where it has none).
+  struct LayerInfo {
+    LayerSpec spec;
+    int64_t in_dim, out_dim, kernel_offset, bias_offset;
+  };
+  std::vector<LayerInfo> layer_infos() const;
 
   // Loss, optimizer and metrics for training and evaluation. Resets optimizer state.
   void compile(const LossConfig& loss, const OptimizerConfig& optimizer,

@@ -15,6 +15,7 @@ from densefit.callbacks.progbar import REDRAW_SECONDS
 from densefit.trainers import data_adapter as da
 from densefit.trainers.batch_iterator import BatchSource, is_batch_source
 from densefit.trainers.batch_loops import BatchLoops
+from densefit.serving import fast_path
 from densefit.utils import random as _random
 
 
@@ -27,6 +28,8 @@ _SHUFFLE_STREAM = 1 << 40  # shuffling streams: epoch k uses stream _SHUFFLE_STR
 
 
 class Trainer(BatchLoops):
+    _inference = None  # serving's native forward pass (serving/fast_path.py), bound on first use
+
     def _init_trainer(self):
         self.optimizer = None
         self.loss = None
@@ -321,6 +324,10 @@ class Trainer(BatchLoops):
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         _accept_legacy_kwargs(kwargs, "predict")
         batch_size = da.check_batch_size(batch_size) or 32
+        if verbose == 0 and steps is None and not callbacks:  # nothing to show: serving path
+            out = fast_path.forward(self, x)
+            if out is not None:
+                return out
         if is_batch_source(x):
             return self._predict_batches(BatchSource(x, steps), CallbackList(callbacks, model=self))
         x = da.to_float32_rows(x, "x")
@@ -368,12 +375,18 @@ class Trainer(BatchLoops):
 
     def predict_on_batch(self, x):
         """One native forward pass: no callbacks, no batching (the serving path)."""
+        out = fast_path.forward(self, x)
+        if out is not None:
+            return out
         x = da.to_float32_rows(x, "x")
         self._build_from_data(x)
         self._check_input_shape(x)
         return self._forward(x)
 
     def _forward(self, x):
+        out = fast_path.forward(self, x)  # lock-free native pass; None if x isn't float32 rows
+        if out is not None:
+            return out
         n, x = x.shape[0], self._as_rows(x)
         rows = x.shape[0]
         out = np.empty((rows, self._network.output_dim), dtype=np.float32)

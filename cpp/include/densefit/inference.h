@@ -1,0 +1,49 @@
+// Read-only forward passes for serving. An Inference views a stack of layers whose parameters
+// live elsewhere (a Network's arena, or a model file's buffer) and never writes to them, so
+// any number of threads may run one Inference at once: each thread has its own scratch.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "densefit/activations.h"
+
+namespace densefit {
+
+class Network;
+
+// One layer of a forward pass. Dropout is the identity at inference and has no entry.
+struct InferenceLayer {
+  enum class Kind { Dense, Activation };
+  Kind kind = Kind::Dense;
+  int64_t in_dim = 0, out_dim = 0;
+  const float* kernel = nullptr;  // Dense: in_dim x out_dim, row-major (Keras's layout)
+  const float* bias = nullptr;    // Dense: out_dim values, or null (use_bias=False)
+  Activation activation = Activation::Linear;
+  float activation_alpha = __builtin_nanf("");  // NaN: Keras's default
+};
+
+class Inference {
+ public:
+  // Checks that the layers chain (each in_dim is the previous out_dim) and that every Dense
+  // has a kernel. Throws std::invalid_argument otherwise.
+  Inference(int64_t input_dim, std::vector<InferenceLayer> layers);
+
+  // A view of `net`'s parameter arena (no copy): it sees later weight changes, and must not
+  // outlive `net`. Running it while the same network trains is a data race.
+  static Inference of(const Network& net);
+
+  int64_t input_dim() const { return input_dim_; }
+  int64_t output_dim() const { return output_dim_; }
+  const std::vector<InferenceLayer>& layers() const { return layers_; }
+
+  // out (rows x output_dim) = the forward pass of x (rows x input_dim), both row-major.
+  // Thread-safe; takes no lock. Allocates only the first time a thread needs more scratch
+  // than it has (a larger batch or a wider network). Results equal Network::predict_run's.
+  void run(const float* x, int64_t rows, float* out) const;
+
+ private:
+  int64_t input_dim_, output_dim_, max_width_;
+  std::vector<InferenceLayer> layers_;
+};
+
+}  // namespace densefit

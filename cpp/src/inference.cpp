@@ -1,0 +1,171 @@
+#include "densefit/inference.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "cpu/denormals.h"
+#include "densefit/gemm.h"
+#include "densefit/network.h"
+
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+
+namespace densefit {
+namespace {
+
+// Batches of fewer rows than this take the one-row kernel per row (the GEMM's 6-row tiles
+// would compute padding rows); larger ones go to sgemm, split across the pool's threads.
+constexpr int64_t kGemvMaxRows = 6;
+// Large batches run in chunks of this many rows, so a thread's scratch stays small.
+constexpr int64_t kChunkRows = 512;
+
+// y[N] = x[K] * W[K, N] (W row-major, Keras's kernel layout), then + bias.
+//
+// A batch-1 product streams every weight once and does one multiply-add per weight, so it is
+// bound by load bandwidth (the W4 kernels, 1 MB, come from L3). Walking W in full rows, 8 rows
+// at a time, reads 8 sequential streams that the prefetcher follows; reading column panels of
+// the row-major W (as the GEMM tiles do) strides 4·N bytes per step and runs ~1.5x slower
+// (measured on W4; a packed copy of W gains nothing over this and would need invalidating).
+//
+// Each y[j] is accumulated exactly as the GEMM tiles do it (0, then one fused multiply-add per
+// k in increasing k, then + bias), so a row's result does not depend on the batch it came in.
+void gemv(const float* x, const float* W, const float* bias, int64_t K, int64_t N, float* y) {
+  std::memset(y, 0, sizeof(float) * size_t(N));
+  int64_t k = 0;
+#ifdef __AVX2__
+  constexpr int KB = 8;
+  const int64_t n16 = N / 16 * 16, n8 = N / 8 * 8;
+  for (; k + KB <= K; k += KB) {
+    __m256 a[KB];
+    for (int r = 0; r < KB; ++r) a[r] = _mm256_broadcast_ss(x + k + r);
+    const float* w = W + k * N;
+    int64_t j = 0;
+    for (; j < n16; j += 16) {  // two independent chains hide the multiply-add latency
+      __m256 v = _mm256_loadu_ps(y + j), u = _mm256_loadu_ps(y + j + 8);
+      for (int r = 0; r < KB; ++r) {
+        v = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * N + j), v);
+        u = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * N + j + 8), u);
+      }
+      _mm256_storeu_ps(y + j, v);
+      _mm256_storeu_ps(y + j + 8, u);
+    }
+    for (; j < n8; j += 8) {
+      __m256 v = _mm256_loadu_ps(y + j);
+      for (int r = 0; r < KB; ++r) v = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * N + j), v);
+      _mm256_storeu_ps(y + j, v);
+    }
+    for (; j < N; ++j) {
+      float s = y[j];
+      for (int r = 0; r < KB; ++r) s = std::fma(x[k + r], w[r * N + j], s);
+      y[j] = s;
+    }
+  }
+#endif
+  for (; k < K; ++k) {
+    const float a = x[k], *w = W + k * N;
+    for (int64_t j = 0; j < N; ++j) y[j] = std::fma(a, w[j], y[j]);
+  }
+  if (bias)
+    for (int64_t j = 0; j < N; ++j) y[j] += bias[j];
+}
+
+void dense(const InferenceLayer& L, const float* in, int64_t rows, float* out) {
+  if (rows < kGemvMaxRows) {
+    for (int64_t r = 0; r < rows; ++r)
+      gemv(in + r * L.in_dim, L.kernel, L.bias, L.in_dim, L.out_dim, out + r * L.out_dim);
+  } else {
+    float beta = 0.0f;
+    if (L.bias) {  // as Network::forward: C starts as the bias rows and the GEMM adds onto it
+      for (int64_t r = 0; r < rows; ++r)
+        std::memcpy(out + r * L.out_dim, L.bias, sizeof(float) * size_t(L.out_dim));
+      beta = 1.0f;
+    }
+    sgemm(false, false, rows, L.out_dim, L.in_dim, in, L.in_dim, L.kernel, L.out_dim, beta, out,
+          L.out_dim);
+  }
+  if (L.activation != Activation::Linear)
+    activation_forward(L.activation, L.activation_alpha, out, out, rows, L.out_dim);
+}
+
+}  // namespace
+
+Inference::Inference(int64_t input_dim, std::vector<InferenceLayer> layers)
+    : input_dim_(input_dim), output_dim_(input_dim), max_width_(input_dim),
+      layers_(std::move(layers)) {
+  if (input_dim <= 0) throw std::invalid_argument("input_dim must be positive");
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const InferenceLayer& L = layers_[i];
+    const std::string where = "layer " + std::to_string(i) + ": ";
+    if (L.in_dim != output_dim_)
+      throw std::invalid_argument(where + "takes " + std::to_string(L.in_dim) +
+                                  " inputs but the previous layer gives " +
+                                  std::to_string(output_dim_));
+    if (L.kind == InferenceLayer::Kind::Dense) {
+      if (L.out_dim <= 0 || !L.kernel) throw std::invalid_argument(where + "Dense needs a kernel");
+    } else if (L.out_dim != L.in_dim) {
+      throw std::invalid_argument(where + "an activation keeps its width");
+    }
+    output_dim_ = L.out_dim;
+    max_width_ = std::max(max_width_, L.out_dim);
+  }
+}
+
+Inference Inference::of(const Network& net) {
+  std::vector<InferenceLayer> layers;
+  const float* params = net.params();
+  for (const auto& info : net.layer_infos()) {
+    const LayerSpec& s = info.spec;
+    if (s.kind == LayerSpec::Kind::Dropout) continue;  // the identity outside training
+    InferenceLayer L;
+    L.kind = s.kind == LayerSpec::Kind::Dense ? InferenceLayer::Kind::Dense
+                                              : InferenceLayer::Kind::Activation;
+    L.in_dim = info.in_dim;
+    L.out_dim = info.out_dim;
+    L.activation = s.activation;
+    L.activation_alpha = s.activation_alpha;
+    if (info.kernel_offset >= 0) L.kernel = params + info.kernel_offset;
+    if (info.bias_offset >= 0) L.bias = params + info.bias_offset;
+    layers.push_back(L);
+  }
+  return Inference(net.input_dim(), std::move(layers));
+}
+
+void Inference::run(const float* x, int64_t rows, float* out) const {
+  if (rows < 0) throw std::invalid_argument("rows must be non-negative");
+  FlushDenormals ftz;  // as training and predict_run, so results match them
+  // Two ping-pong buffers per thread, sized once for the widest layer and the largest chunk
+  // this thread has run; every later call reuses them.
+  thread_local std::vector<float> scratch;
+  const int64_t chunk = std::min(rows, kChunkRows);
+  const size_t need = size_t(2 * chunk * max_width_);
+  if (scratch.size() < need) scratch.resize(need);
+  float* buffers[2] = {scratch.data(), scratch.data() + chunk * max_width_};
+
+  for (int64_t done = 0; done < rows; done += chunk) {
+    const int64_t n = std::min(chunk, rows - done);
+    const float* cur = x + done * input_dim_;
+    float* result = out + done * output_dim_;
+    bool cur_is_input = true;  // the caller's x is never written
+    for (size_t i = 0; i < layers_.size(); ++i) {
+      const InferenceLayer& L = layers_[i];
+      const bool last = i + 1 == layers_.size();
+      if (L.kind == InferenceLayer::Kind::Dense) {
+        float* dst = last ? result : (cur == buffers[0] ? buffers[1] : buffers[0]);
+        dense(L, cur, n, dst);
+        cur = dst;
+      } else {
+        float* dst = last ? result : cur_is_input ? buffers[0] : const_cast<float*>(cur);
+        activation_forward(L.activation, L.activation_alpha, cur, dst, n, L.out_dim);
+        cur = dst;
+      }
+      cur_is_input = false;
+    }
+    if (cur != result) std::memcpy(result, cur, sizeof(float) * size_t(n * output_dim_));
+  }
+}
+
+}  // namespace densefit

@@ -1,0 +1,180 @@
+#include "model_file.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+namespace densefit {
+namespace {
+
+static_assert(sizeof(float) == 4, "the file stores IEEE float32");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the model file reader and writer assume a little-endian host"
+#endif
+
+constexpr char kMagic[8] = {'D', 'F', 'M', 'O', 'D', 'E', 'L', '\0'};
+constexpr char kEnd[8] = {'D', 'F', 'E', 'N', 'D', '\0', '\0', '\0'};
+constexpr uint32_t kVersion = 1, kDense = 1, kActivation = 2;
+// Bounds that no real dense network reaches; they stop a hostile header from asking for
+// absurd allocations before the size check against the file runs.
+constexpr uint32_t kMaxLayers = 1u << 16, kMaxNameLength = 64;
+constexpr int64_t kMaxWidth = int64_t(1) << 31;
+
+class Writer {
+ public:
+  explicit Writer(std::string* out) : out_(out) {}
+  template <typename T>
+  void put(const T& v) { out_->append(reinterpret_cast<const char*>(&v), sizeof(T)); }
+  void put_bytes(const void* p, size_t n) { out_->append(static_cast<const char*>(p), n); }
+
+ private:
+  std::string* out_;
+};
+
+class Reader {
+ public:
+  Reader(const std::string& data, const std::string& path) : data_(data), path_(path) {}
+  template <typename T>
+  T get(const char* what) {
+    T v;
+    std::memcpy(&v, take(sizeof(T), what), sizeof(T));
+    return v;
+  }
+  const char* take(size_t n, const char* what) {
+    if (n > data_.size() - pos_) fail(std::string("truncated (reading ") + what + ")");
+    const char* p = data_.data() + pos_;
+    pos_ += n;
+    return p;
+  }
+  size_t remaining() const { return data_.size() - pos_; }
+  [[noreturn]] void fail(const std::string& why) const {
+    throw std::runtime_error("densefit model file '" + path_ + "': " + why);
+  }
+
+ private:
+  const std::string& data_;
+  const std::string& path_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+void write_model_file(const std::string& path, const Inference& model) {
+  std::string bytes;
+  Writer w(&bytes);
+  w.put_bytes(kMagic, sizeof(kMagic));
+  w.put(kVersion);
+  w.put(uint32_t(model.layers().size()));
+  w.put(int64_t(model.input_dim()));
+  for (const InferenceLayer& L : model.layers()) {
+    const bool is_dense = L.kind == InferenceLayer::Kind::Dense;
+    w.put(is_dense ? kDense : kActivation);
+    w.put(int64_t(L.out_dim));
+    w.put(uint32_t(L.bias != nullptr));
+    const std::string name = activation_name(L.activation);
+    w.put(uint32_t(name.size()));
+    w.put_bytes(name.data(), name.size());
+    w.put(L.activation_alpha);
+    if (is_dense) {
+      w.put_bytes(L.kernel, sizeof(float) * size_t(L.in_dim * L.out_dim));
+      if (L.bias) w.put_bytes(L.bias, sizeof(float) * size_t(L.out_dim));
+    }
+  }
+  w.put_bytes(kEnd, sizeof(kEnd));
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) throw std::runtime_error("cannot open '" + path + "' for writing");
+  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  if (std::fclose(f) != 0 || !ok) throw std::runtime_error("cannot write '" + path + "'");
+}
+
+std::unique_ptr<const ModelFile> read_model_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open densefit model file '" + path + "'");
+  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Reader r(data, path);
+  if (std::memcmp(r.take(sizeof(kMagic), "the header"), kMagic, sizeof(kMagic)) != 0)
+    r.fail("not a densefit model file (wrong magic bytes)");
+  const auto version = r.get<uint32_t>("the version");
+  if (version != kVersion)
+    r.fail("version " + std::to_string(version) + " is not supported (this build reads " +
+           std::to_string(kVersion) + ")");
+  const auto count = r.get<uint32_t>("the layer count");
+  const auto input_dim = r.get<int64_t>("the input width");
+  if (count > kMaxLayers) r.fail("too many layers (" + std::to_string(count) + ")");
+  if (input_dim <= 0 || input_dim > kMaxWidth) r.fail("bad input width");
+
+  // First pass: the structure, checking every size against what the file still holds, so
+  // the weights are allocated once at their true size. Offsets are kept, not pointers.
+  struct Pending {
+    InferenceLayer layer;
+    size_t kernel_at = 0, bias_at = 0;
+    const char* kernel_bytes = nullptr;
+    const char* bias_bytes = nullptr;
+  };
+  std::vector<Pending> pending;
+  size_t total = 0;
+  int64_t width = input_dim;
+  for (uint32_t i = 0; i < count; ++i) {
+    Pending p;
+    InferenceLayer& L = p.layer;
+    const auto kind = r.get<uint32_t>("a layer kind");
+    if (kind != kDense && kind != kActivation) r.fail("unknown layer kind " + std::to_string(kind));
+    L.kind = kind == kDense ? InferenceLayer::Kind::Dense : InferenceLayer::Kind::Activation;
+    L.in_dim = width;
+    L.out_dim = r.get<int64_t>("a layer width");
+    if (L.out_dim <= 0 || L.out_dim > kMaxWidth) r.fail("bad layer width");
+    if (kind == kActivation && L.out_dim != width) r.fail("an activation layer changes the width");
+    const auto use_bias = r.get<uint32_t>("use_bias");
+    const auto name_length = r.get<uint32_t>("an activation name length");
+    if (name_length > kMaxNameLength) r.fail("activation name too long");
+    const std::string name(r.take(name_length, "an activation name"), name_length);
+    try {
+      L.activation = activation_from_name(name);
+    } catch (const std::invalid_argument& e) {
+      r.fail(e.what());
+    }
+    L.activation_alpha = r.get<float>("an activation parameter");
+    if (kind == kDense) {
+      const size_t kernel = size_t(L.in_dim) * size_t(L.out_dim);
+      if (kernel > r.remaining() / sizeof(float)) r.fail("truncated (a kernel)");
+      p.kernel_at = total;
+      p.kernel_bytes = r.take(kernel * sizeof(float), "a kernel");
+      total += kernel;
+      if (use_bias) {
+        p.bias_at = total;
+        p.bias_bytes = r.take(size_t(L.out_dim) * sizeof(float), "a bias");
+        total += size_t(L.out_dim);
+      }
+    }
+    width = L.out_dim;
+    pending.push_back(p);
+  }
+  if (std::memcmp(r.take(sizeof(kEnd), "the end marker"), kEnd, sizeof(kEnd)) != 0)
+    r.fail("bad end marker");
+  if (r.remaining() != 0) r.fail("unexpected bytes after the end marker");
+
+  auto model = std::make_unique<ModelFile>();
+  model->weights.resize(total);
+  std::vector<InferenceLayer> layers;
+  for (Pending& p : pending) {
+    InferenceLayer L = p.layer;
+    if (p.kernel_bytes) {
+      float* kernel = model->weights.data() + p.kernel_at;
+      std::memcpy(kernel, p.kernel_bytes, sizeof(float) * size_t(L.in_dim * L.out_dim));
+      L.kernel = kernel;
+    }
+    if (p.bias_bytes) {
+      float* bias = model->weights.data() + p.bias_at;
+      std::memcpy(bias, p.bias_bytes, sizeof(float) * size_t(L.out_dim));
+      L.bias = bias;
+    }
+    layers.push_back(L);
+  }
+  model->inference = Inference(input_dim, std::move(layers));
+  return model;
+}
+
+}  // namespace densefit

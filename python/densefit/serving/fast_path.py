@@ -1,0 +1,32 @@
+"""One native forward pass per call, nothing else: no conversion, no batching, no callbacks.
+
+`forward(model, x)` answers only for inputs it can hand to the native core as they are (a
+C-contiguous float32 NumPy array whose samples have the model's size) on a built model, and
+returns None for everything else, so the caller's general path converts the input or raises
+Keras's error. The native side checks the array, allocates the output and runs with the GIL
+released, without any lock: many threads may serve one model at once.
+"""
+
+from densefit._native import core
+
+
+def forward(model, x):
+    """`model`'s outputs for `x` as a new float32 array, or None (take the general path)."""
+    inference = model._inference
+    if inference is None or inference.network is not model._network:
+        inference = _bind(model)
+        if inference is None:
+            return None
+    return inference.predict(x)
+
+
+def _bind(model):
+    """The model's Inference over its current native network (None before it is built). It
+    views the network's weights, so set_weights and fit need no re-binding; a rebuild (add,
+    pop) makes a new network, which the identity check in forward() notices."""
+    network = model._network
+    if network is None:
+        return None
+    model._inference = core.Inference(network, model._output_shape,
+                                      getattr(model, "_rows_per_sample", 1))
+    return model._inference
