@@ -7,6 +7,7 @@ void init_activations(py::module_& m);
 void init_losses(py::module_& m);
 void init_optimizer(py::module_& m);
 void init_network(py::module_& m);
+void init_expression(py::module_& m);
 void init_inference(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
@@ -15,5 +16,6 @@ PYBIND11_MODULE(_core, m) {
   init_losses(m);
   init_optimizer(m);
   init_network(m);
+  init_expression(m);
   init_inference(m);
 }
