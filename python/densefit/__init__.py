@@ -10,7 +10,8 @@ from densefit import (activations, callbacks, config, constraints, initializers,
 from densefit.layers import Input
 from densefit.models import Model, Sequential
 from densefit import models
+from densefit.serving.cmake_package import get_cmake_dir
 
 __all__ = ["Input", "Model", "Sequential", "activations", "callbacks", "config", "constraints",
            "initializers", "layers", "losses", "metrics", "models", "optimizers",
-           "regularizers", "utils", "__version__"]
+           "regularizers", "utils", "get_cmake_dir", "__version__"]

@@ -224,6 +224,14 @@ class Sequential(Trainer):
                              "train_on_batch")
         return self._forward(x)
 
+    def export(self, filepath, format=None, verbose=None):
+        """Writes the model for use without densefit's Python: format "densefit" (.dfm, for
+        C++ programs: densefit::Model::load) or "onnx" (ONNX Runtime; needs `onnx`). None
+        picks "onnx" for a .onnx path, else "densefit". See densefit.export."""
+        from densefit.export import export_model
+
+        return export_model(self, filepath, format=format, verbose=verbose)
+
     def summary(self, print_fn=None, **kwargs):
         from densefit.models.summary import summary_text
 

@@ -1,0 +1,74 @@
+"""model.export(path) writes the native model file (.dfm) that C++ programs load; reading it
+back (densefit._core.load_model_file, the reader the C++ API uses) gives the same model."""
+
+import os
+import struct
+
+import numpy as np
+import pytest
+
+import densefit as keras
+from densefit._native import core
+from serving_models import inputs, w4_like
+
+ACTIVATIONS = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "elu", "selu",
+               "softplus", "softsign", "silu", "leaky_relu", "relu6", "hard_sigmoid",
+               "hard_silu", "exponential", "mish", "linear"]
+
+
+def test_round_trip_predicts_the_same(tmp_path):
+    model = w4_like()
+    path = model.export(tmp_path / "m.dfm")
+    loaded = core.load_model_file(str(path))
+    x = inputs(33, 48)
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x, verbose=0))
+    assert (loaded.input_dim, loaded.output_dim) == (48, 10)
+    assert os.listdir(tmp_path) == ["m.dfm"]  # the temporary file was renamed, not left
+
+
+def test_every_activation_bias_and_dropout_survive(tmp_path):
+    keras.utils.set_random_seed(5)
+    layers = [keras.Input((6,))]
+    for name in ACTIVATIONS:
+        layers.append(keras.layers.Dense(5, activation=name, use_bias=name != "tanh"))
+    layers += [keras.layers.Dropout(0.3), keras.layers.Activation("leaky_relu"),
+               keras.layers.Dense(3)]
+    model = keras.Sequential(layers)
+    model.export(tmp_path / "all.dfm", format="densefit")
+    loaded = core.load_model_file(str(tmp_path / "all.dfm"))
+    x = inputs(4, 6) * 0.5
+    np.testing.assert_array_equal(loaded.predict(x), model.predict_on_batch(x))
+    kinds = [layer["kind"] for layer in loaded.layers()]
+    assert kinds.count("dense") == len(ACTIVATIONS) + 1 and "activation" in kinds
+
+
+def test_export_arguments_are_checked(tmp_path):
+    with pytest.raises(ValueError, match="format"):
+        w4_like().export(tmp_path / "m", format="tf_saved_model")
+    unbuilt = keras.Sequential([keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="not built"):
+        unbuilt.export(tmp_path / "m.dfm")
+
+
+def _corrupt(path, data):
+    path.write_bytes(data)
+    with pytest.raises(RuntimeError, match="densefit model file") as error:
+        core.load_model_file(str(path))
+    return str(error.value)
+
+
+def test_malformed_files_raise_clear_errors(tmp_path):
+    good = (tmp_path / "good.dfm")
+    w4_like().export(good)
+    data = good.read_bytes()
+    bad = tmp_path / "bad.dfm"
+    assert "magic" in _corrupt(bad, b"PK\x03\x04" + data[4:])
+    assert "version" in _corrupt(bad, data[:8] + struct.pack("<I", 99) + data[12:])
+    assert "truncated" in _corrupt(bad, data[:-100])
+    assert "after the end" in _corrupt(bad, data + b"\0")
+    # A hostile header asking for a huge layer must fail before allocating it.
+    huge = data[:24] + struct.pack("<I", 1) + struct.pack("<q", 1 << 30) + data[36:]
+    assert "truncated" in _corrupt(bad, huge)
+    assert "too many layers" in _corrupt(bad, data[:12] + struct.pack("<I", 1 << 30) + data[16:])
+    with pytest.raises(RuntimeError, match="cannot open"):
+        core.load_model_file(str(tmp_path / "missing.dfm"))
