@@ -14,19 +14,21 @@ def forward(model, x):
     """`model`'s outputs for `x` as a new float32 array, or None (take the general path)."""
     inference = model._inference
     if inference is None or inference.network is not model._network:
-        inference = _bind(model)
+        inference = inference_of(model)
         if inference is None:
             return None
     return inference.predict(x)
 
 
-def _bind(model):
-    """The model's Inference over its current native network (None before it is built). It
+def inference_of(model):
+    """The model's native Inference over its current network (None before it is built). It
     views the network's weights, so set_weights and fit need no re-binding; a rebuild (add,
     pop) makes a new network, which the identity check in forward() notices."""
     network = model._network
     if network is None:
         return None
+    if model._inference is not None and model._inference.network is network:
+        return model._inference
     model._inference = core.Inference(network, model._output_shape,
                                       getattr(model, "_rows_per_sample", 1))
     return model._inference
