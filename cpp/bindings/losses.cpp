@@ -5,6 +5,7 @@
 #include <string>
 
 #include "densefit/losses.h"
+#include "expression_config.h"
 #include "loss_config.h"
 
 namespace py = pybind11;
@@ -48,6 +49,11 @@ std::pair<int64_t, int64_t> checked_shape(const LossConfig& cfg, const FloatArra
 }  // namespace
 
 LossConfig loss_config_from_dict(const py::dict& config) {
+  if (has_value(config, "expression")) {  // a traced user loss: reduction is in the graph
+    LossConfig cfg;
+    cfg.expression = expression_from_dict(config["expression"].cast<py::dict>());
+    return cfg;
+  }
   if (!has_value(config, "name")) throw py::value_error("loss config needs a 'name'");
   LossConfig cfg;
   cfg.kind = densefit::loss_from_name(py::cast<std::string>(config["name"]));

@@ -306,6 +306,8 @@ LossKind loss_from_name(const std::string& name) {
 void loss_per_sample(const LossConfig& cfg, const float* y_true, const float* y_pred,
                      int64_t rows, int64_t cols, float* per_sample) {
   if (rows < 0 || cols < 1) throw std::invalid_argument("loss_per_sample: bad shape");
+  if (cfg.expression)
+    throw std::invalid_argument("a traced loss has no per-sample values (ExpressionEvaluator)");
   const double n = static_cast<double>(cols);
   const float ls = cfg.label_smoothing;
   switch (cfg.kind) {

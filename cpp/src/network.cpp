@@ -83,6 +83,7 @@ void Network::compile(const LossConfig& loss, const OptimizerConfig& optimizer,
                       std::vector<MetricSpec> metrics, float loss_weight) {
   auto opt = Optimizer::create(optimizer);
   loss_ = loss;
+  loss_expression_.reset(loss.expression ? new ExpressionEvaluator(loss.expression) : nullptr);
   loss_weight_ = loss_weight;
   metrics_ = std::move(metrics);
   grads_.assign(params_.size(), 0.0f);
@@ -191,6 +192,14 @@ const float* Network::forward(const float* x, int64_t rows, bool training) {
 
 double Network::loss_and_grad(const float* y, const float* sw, int64_t rows, bool want_grad) {
   const float* y_pred = layers_.empty() ? nullptr : layers_.back().output;
+  if (loss_expression_) {  // a traced user loss: its graph weights and reduces the batch
+    const Expression& e = loss_expression_->expression();
+    if (e.y_true_cols() != target_dim_ || e.y_pred_cols() != output_dim_)
+      throw std::invalid_argument("the custom loss was traced for other y_true / y_pred widths");
+    const float loss = *loss_expression_->forward(y, y_pred, sw, rows);
+    if (want_grad) loss_expression_->backward(loss_weight_, grad_a_.data());
+    return double(loss_weight_) * double(loss);
+  }
   loss_per_sample(loss_, y, y_pred, rows, output_dim_, per_sample_.data());
   double sum = 0.0, weight_sum = 0.0;
   for (int64_t r = 0; r < rows; ++r) {

@@ -6,12 +6,12 @@
 __version__ = "0.1.0"
 
 from densefit import (activations, callbacks, config, constraints, initializers, layers, losses,
-                      metrics, optimizers, regularizers, utils)
+                      metrics, ops, optimizers, regularizers, utils)
 from densefit.layers import Input
 from densefit.models import Model, Sequential
 from densefit import models
 from densefit.serving.cmake_package import get_cmake_dir
 
 __all__ = ["Input", "Model", "Sequential", "activations", "callbacks", "config", "constraints",
-           "initializers", "layers", "losses", "metrics", "models", "optimizers",
+           "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
            "regularizers", "utils", "get_cmake_dir", "__version__"]

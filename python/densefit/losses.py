@@ -35,6 +35,8 @@ class Loss:
         return cfg
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        if self._user_call():
+            return _custom_call(self, y_true, y_pred, sample_weight)
         values = _per_sample(self.native(), y_true, y_pred)
         if sample_weight is not None:
             values = values * np.asarray(sample_weight, dtype=np.float32).reshape(values.shape)
@@ -46,6 +48,23 @@ class Loss:
         if self.reduction == "mean_with_sample_weight" and sample_weight is not None:
             return np.float32(total / np.sum(sample_weight))
         return np.float32(total / max(values.size, 1))
+
+    def call(self, y_true, y_pred):
+        """Per-sample values (Keras's Loss.call); subclasses may override it with NumPy or
+        densefit.ops code, which compile() traces into the native step."""
+        return _per_sample(self.native(), y_true, y_pred)
+
+    def _user_call(self):
+        return type(self).call is not Loss.call
+
+    def native_for(self, y_true_cols, y_pred_cols):
+        """The native config for batches of y_true / y_pred with these widths: a graph traced
+        from a user-written `call`, else native()."""
+        if not self._user_call():
+            return self.native()
+        from densefit.ops.trace import trace_loss
+        return {"expression": trace_loss(self.call, y_true_cols, y_pred_cols, self.reduction,
+                                         name=self.name)}
 
     def get_config(self):
         return {"name": self.name, "reduction": self.reduction, "dtype": self.dtype,
@@ -135,10 +154,57 @@ def get(identifier):
     fn_name = getattr(identifier, "__name__", None)
     if callable(identifier) and fn_name in _BY_NAME and getattr(identifier, "__module__", "") == __name__:
         return _BY_NAME[fn_name]()
+    if callable(identifier) and not isinstance(identifier, type):
+        return LossFunctionWrapper(identifier)
     raise TypeError(f"Could not interpret loss identifier: {identifier!r} (expected a name, a "
-                    f"config dict or a densefit.losses.Loss)")
+                    f"config dict a densefit.losses.Loss or a function)")
 
 
 def serialize(loss):
     return {"module": "keras.losses", "class_name": type(loss).__name__,
             "config": loss.get_config(), "registered_name": None}
+
+
+class LossFunctionWrapper(Loss):
+    """A loss from a function `fn(y_true, y_pred, **kwargs)` returning per-sample (or
+    per-element, or scalar) values, as Keras's LossFunctionWrapper: y_true and y_pred are made
+    the same rank, the values weighted by sample_weight and reduced by `reduction`. Called on
+    arrays it runs `fn` with NumPy; in compile() it is traced into the native step."""
+
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        if not callable(fn):
+            raise TypeError(f"LossFunctionWrapper needs a callable `fn`, got {fn!r}")
+        from densefit.ops.trace import function_name
+        super().__init__(name=name or function_name(fn), reduction=reduction, dtype=dtype)
+        self.fn = fn
+        self._fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        from densefit.ops.keras_semantics import squeeze_or_expand_to_same_rank
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self):
+        from densefit.ops.trace import function_name
+        return {"name": self.name, "reduction": self.reduction, "dtype": self.dtype,
+                "fn": function_name(self.fn), **self._fn_kwargs}
+
+    def __repr__(self):
+        return f"<LossFunctionWrapper({self.fn}, kwargs={self._fn_kwargs})>"
+
+
+def _custom_call(loss, y_true, y_pred, sample_weight):
+    """A user `call` on arrays, with Keras's float32 inputs, weighting and reduction."""
+    from densefit.ops.keras_semantics import (reduce_weighted_values,
+                                              squeeze_or_expand_to_same_rank)
+    y_true = np.asarray(y_true, dtype=np.float32)
+    y_pred = np.asarray(y_pred, dtype=np.float32)
+    values = np.asarray(loss.call(y_true, y_pred), dtype=np.float32)
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float32)
+    if loss.reduction in (None, "none"):
+        if sample_weight is None:
+            return values
+        values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        return values * sample_weight
+    return np.float32(reduce_weighted_values(values, sample_weight, loss.reduction))

@@ -1,7 +1,10 @@
 // Keras 3 losses: per-sample values and their gradient with respect to y_pred.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include "densefit/expression.h"
 
 namespace densefit {
 
@@ -30,6 +33,9 @@ struct LossConfig {
   bool has_ignore_class = false;
   int64_t ignore_class = 0;
   Reduction reduction = Reduction::SumOverBatchSize;
+  // A traced user loss (densefit.ops): when set, it replaces `kind` and the reduction (its
+  // graph already weights and reduces the batch, as Keras's LossFunctionWrapper does).
+  std::shared_ptr<const Expression> expression;
 };
 
 // Keras serialized class name ("BinaryCrossentropy") or function name ("binary_crossentropy",

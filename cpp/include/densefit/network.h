@@ -143,6 +143,7 @@ class Network {
   float loss_weight_ = 1.0f;
   double activity_loss_ = 0.0;  // of the current batch
   std::unique_ptr<Optimizer> optimizer_;
+  std::unique_ptr<ExpressionEvaluator> loss_expression_;  // a traced user loss, if any
   std::vector<MetricSpec> metrics_;
   // Scratch, sized for `capacity_` rows; grows only between steps.
   int64_t capacity_ = 0, max_width_ = 0;

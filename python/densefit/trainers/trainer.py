@@ -119,7 +119,9 @@ class Trainer(BatchLoops):
         self._metric_log_names = _unique_metric_names([m.name for m in metrics],
                                                       [m.name for m in weighted])
         specs = [m.native(False) for m in metrics] + [m.native(True) for m in weighted]
-        self._network.compile(self.loss.native(), self.optimizer.native(), specs,
+        cols = self._network.output_dim  # a user loss is traced for these widths
+        loss_config = self.loss.native_for(1 if self._loss_is_sparse() else cols, cols)
+        self._network.compile(loss_config, self.optimizer.native(), specs,
                               loss_weight=float(self.loss_weights or 1.0))
         self.optimizer._bind(self._network)
         self._resolved_metrics = metrics + weighted
