@@ -21,8 +21,9 @@ def inputs(rows, width, seed=1):
 def network_predict(model, x, batch_size):
     """The training engine's own forward pass (Network.predict_run: shared scratch, one run at
     a time): the reference the lock-free serving pass must equal bit for bit."""
-    x = np.ascontiguousarray(x, dtype=np.float32).reshape(len(x), model._network.input_dim)
-    out = np.empty((x.shape[0], model._network.output_dim), dtype=np.float32)
-    if len(x):
-        model._network.predict_run(x, None, 0, x.shape[0], batch_size, out)
-    return out.reshape((len(x),) + tuple(model.output_shape[1:]))
+    samples = len(x)
+    rows = np.ascontiguousarray(x, dtype=np.float32).reshape(-1, model._network.input_dim)
+    out = np.empty((rows.shape[0], model._network.output_dim), dtype=np.float32)
+    if len(rows):
+        model._network.predict_run(rows, None, 0, rows.shape[0], batch_size, out)
+    return out.reshape((samples,) + tuple(model.output_shape[1:]))

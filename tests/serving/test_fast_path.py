@@ -100,6 +100,17 @@ def test_multi_axis_inputs_and_outputs_keep_their_shapes():
     np.testing.assert_array_equal(model(x), network_predict(model, x, 3))
 
 
+def test_dense_over_time_steps_keeps_the_sequence_axis():
+    keras.utils.set_random_seed(6)
+    model = keras.Sequential([keras.Input((5, 3)), keras.layers.Dense(4, activation="tanh"),
+                              keras.layers.Dense(2)])
+    x = inputs(30, 3).reshape(6, 5, 3)
+    out = model.predict_on_batch(x)
+    assert out.shape == (6, 5, 2)
+    np.testing.assert_array_equal(out, network_predict(model, x, 4))
+    np.testing.assert_array_equal(model(x[:1]), out[:1])
+
+
 def test_training_call_still_refuses():
     model = w4_like()
     with pytest.raises(ValueError, match="training=True"):

@@ -50,3 +50,14 @@ def test_shapes_dropout_and_activation_layers(tmp_path):
     assert out.shape == (9, 2)
     np.testing.assert_allclose(out, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
     onnx.checker.check_model(onnx.load(str(path)))
+
+
+def test_dense_over_time_steps(tmp_path):
+    keras.utils.set_random_seed(9)
+    model = keras.Sequential([keras.Input((5, 3)), keras.layers.Dense(4, activation="tanh"),
+                              keras.layers.Dense(2)])
+    path = model.export(tmp_path / "t.onnx")
+    x = inputs(30, 3).reshape(6, 5, 3)
+    out = _run(path, x)
+    assert out.shape == (6, 5, 2)
+    np.testing.assert_allclose(out, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
