@@ -146,6 +146,11 @@ auto batch_run(BatchRunMethod method, const char* what) {
   };
 }
 
+Optimizer& compiled_optimizer(Network& n) {
+  if (!n.compiled()) throw py::value_error("the network has no optimizer yet (not compiled)");
+  return n.optimizer();
+}
+
 py::array_t<float> params_view(Network& net, py::object owner) {
   return py::array_t<float>({net.num_params()}, {sizeof(float)}, net.params(), owner);
 }
@@ -208,6 +213,13 @@ void init_network(py::module_& m) {
       .def_property("iterations", [](Network& n) { return n.optimizer().iterations(); },
                     [](Network& n, int64_t it) { n.optimizer().set_iterations(it); })
       .def_property("steps_taken", &Network::steps_taken, &Network::set_steps_taken)
+      .def_property("seed", &Network::seed, &Network::set_seed)
+      .def_property("apply_count", [](Network& n) { return compiled_optimizer(n).apply_count(); },
+                    [](Network& n, int64_t c) { compiled_optimizer(n).set_apply_count(c); },
+                    "Calls to the optimizer's apply so far (Keras's optimizer._iterations, "
+                    "the counter a checkpoint stores).")
+      .def_property_readonly("optimizer_slot_count",
+                             [](Network& n) { return compiled_optimizer(n).slot_count(); })
       .def_property_readonly("optimizer_slots", [](py::object self) {
         Network& n = self.cast<Network&>();
         return py::array_t<float>({n.optimizer_slot_size()}, {sizeof(float)}, n.optimizer_slots(), self);

@@ -6,7 +6,7 @@
 __version__ = "0.1.0"
 
 from densefit import (activations, callbacks, config, constraints, initializers, layers, losses,
-                      metrics, ops, optimizers, regularizers, utils)
+                      metrics, ops, optimizers, regularizers, saving, utils)
 from densefit.layers import Input
 from densefit.models import Model, Sequential
 from densefit import models
@@ -14,4 +14,4 @@ from densefit.serving.cmake_package import get_cmake_dir
 
 __all__ = ["Input", "Model", "Sequential", "activations", "callbacks", "config", "constraints",
            "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
-           "regularizers", "utils", "get_cmake_dir", "__version__"]
+           "regularizers", "saving", "utils", "get_cmake_dir", "__version__"]

@@ -113,6 +113,8 @@ class Network {
 
   // Dropout and shuffling draw from (seed, stream); the step counter moves dropout on.
   uint64_t seed() const { return seed_; }
+  // Restoring a checkpoint puts the stream back where the saved network had it.
+  void set_seed(uint64_t seed) { seed_ = seed; }
   int64_t steps_taken() const { return steps_; }
   void set_steps_taken(int64_t s) { steps_ = s; }
 

@@ -251,6 +251,38 @@ class Sequential(Trainer):
         return {"name": self.name, "trainable": self._trainable, "dtype": "float32",
                 "layers": layers}
 
+    # ---- saving (densefit.saving does the work) -----------------------------------------------
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from densefit.saving import model_config
+        from densefit.saving.serialization import _Deserializer
+
+        name = "Functional" if "input_layers" in config else cls.__name__
+        return model_config.deserialize_model(
+            cls, {"class_name": name, "config": config}, _Deserializer(custom_objects, True))
+
+    def to_json(self, **kwargs):
+        import json
+
+        from densefit.saving import serialize_keras_object
+
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        from densefit import saving
+
+        saving.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        from densefit import saving
+
+        saving.save_weights(self, filepath, overwrite=overwrite, **kwargs)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        from densefit import saving
+
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
 
 def _row_layout(layers, shapes):
     """How the native network sees a sample: (rows per sample, values per row).
@@ -294,4 +326,5 @@ class Model(Sequential):
         if not chain or chain[0] is not inputs._layer:
             raise ValueError("`outputs` must be computed from `inputs` by a chain of layers")
         super().__init__(layers=chain, trainable=trainable, name=name or "functional")
+        self._input_layer = inputs._layer  # Keras lists it among a functional model's layers
         self.build((None,) + tuple(inputs._layer.input_shape_hint))

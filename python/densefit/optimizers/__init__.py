@@ -63,6 +63,10 @@ class Optimizer:
     # The model's compile binds the optimizer to its network.
     def _bind(self, network):
         self._network = network
+        # State loaded from a file before the native step existed (densefit.saving).
+        restore = self.__dict__.pop("_pending_restore", None)
+        if restore is not None:
+            restore(network)
 
     def native(self):
         cfg = dict(self._config)
@@ -92,7 +96,9 @@ class Optimizer:
 
     @property
     def iterations(self):
-        return self._network.iterations if self._network is not None else 0
+        if self._network is not None:
+            return self._network.iterations
+        return self.__dict__.get("_pending_iterations", 0)
 
     def get_config(self):
         cfg = {"name": self.name, **self._config}

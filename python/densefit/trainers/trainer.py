@@ -170,6 +170,8 @@ class Trainer(BatchLoops):
         if self.built:
             self._sync_trainable()
         cbs.on_train_begin()
+        # BackupAndRestore may have restored a later position than the caller asked for.
+        initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
         logs = {}
         progress = cbs.progress() if verbose == 1 else None
         for epoch in range(initial_epoch, epochs):
@@ -248,10 +250,11 @@ class Trainer(BatchLoops):
         """No callback listens to batches: one native call for the epoch, or chunks sized to
         redraw the progress bar a few times a second."""
         net, target = self._network, y.shape[1]
+        done = self.__dict__.pop("_resume_step", 0)  # a backup saved mid-epoch (as below)
         if progress is None:
-            net.train_run(x, y, sw, order, 0, batch_size, steps, target)
+            net.train_run(x, y, sw, order, done * batch_size, batch_size, steps - done, target)
             return
-        done, chunk = 0, 1
+        chunk = 1
         while done < steps:
             t0 = time.perf_counter()
             k = min(chunk, steps - done)
@@ -264,7 +267,8 @@ class Trainer(BatchLoops):
 
     def _run_with_batch_hooks(self, cbs, x, y, sw, order, batch_size, steps):
         net, target, spe = self._network, y.shape[1], self.steps_per_execution
-        for step in range(0, steps, spe):
+        # BackupAndRestore resumes an epoch at the batch its backup was taken after.
+        for step in range(self.__dict__.pop("_resume_step", 0), steps, spe):
             k = min(spe, steps - step)
             cbs.on_train_batch_begin(step)
             net.train_run(x, y, sw, order, step * batch_size, batch_size, k, target)

@@ -1,0 +1,143 @@
+import json
+import os
+import shutil
+
+from densefit.callbacks.callback import Callback
+
+_POSITION_ATTR = "densefit_backup_position"
+
+
+class BackupAndRestore(Callback):
+    """Keras 3's BackupAndRestore: backs training up to `backup_dir` (every epoch, or every
+    `save_freq` batches) and, when a fit is run again after a crash, restores the model,
+    its optimizer state and densefit's random-stream position, and resumes where the backup
+    was taken.
+
+    densefit resumes exactly: at the epoch after the backup, or (save_freq as an int, array
+    inputs) inside the epoch at the batch after it, so a crashed-and-resumed fit ends with the
+    weights of an uninterrupted one. (Keras restarts an interrupted epoch from its start;
+    densefit does that too for generator inputs, which cannot skip batches.) The position is
+    stored inside the weights file, so one atomic write covers both."""
+
+    def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False,
+                 delete_checkpoint=True):
+        super().__init__()
+        if not backup_dir:
+            raise ValueError("Empty `backup_dir` argument passed")
+        if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int)):
+            raise ValueError(f"Invalid value for argument `save_freq`. Received: "
+                             f"save_freq={save_freq}. Expected either 'epoch' or an integer "
+                             f"value.")
+        self.backup_dir = os.fspath(backup_dir)
+        self.save_freq = save_freq
+        self.double_checkpoint = double_checkpoint
+        self.delete_checkpoint = delete_checkpoint
+        self._weights_path = os.path.join(self.backup_dir, "latest.weights.h5")
+        self._training_metadata_path = os.path.join(self.backup_dir, "training_metadata.json")
+        self._prev_weights_path = self._weights_path + ".bkp"
+        self._prev_training_metadata_path = self._training_metadata_path + ".bkp"
+        self._batches_seen_since_last_saving = 0
+        self._last_batch_seen = -1
+        self._current_epoch = 0
+
+    def wants_batches(self, mode):
+        return mode == "train" and self.save_freq != "epoch"
+
+    # ---- restoring -----------------------------------------------------------------------------
+    def on_train_begin(self, logs=None):
+        from densefit.saving import MalformedFileError
+
+        try:
+            self._load_model()
+        except (OSError, MalformedFileError):
+            # The latest backup is unreadable: fall back to the previous one, if kept.
+            if not os.path.exists(self._prev_weights_path):
+                raise
+            shutil.copyfile(self._prev_weights_path, self._weights_path)
+            if os.path.exists(self._prev_training_metadata_path):
+                shutil.copyfile(self._prev_training_metadata_path, self._training_metadata_path)
+            self._load_model()
+
+    def _load_model(self):
+        if not self.model.built:
+            raise ValueError(f"To use the BackupAndRestore callback, your model must be built "
+                             f"before you call `fit()`. Model {self.model.name!r} is unbuilt. "
+                             f"You can build it beforehand by calling it on a batch of data.")
+        if not os.path.exists(self._weights_path):
+            return
+        from densefit.saving import weights_h5
+
+        self.model.load_weights(self._weights_path)
+        position = weights_h5.read_root_attr(self._weights_path, _POSITION_ATTR)
+        if position is None:
+            return
+        position = json.loads(position)
+        epoch, batch = int(position["epoch"]), int(position["batch"])
+        self._current_epoch = epoch
+        self.model._initial_epoch = epoch
+        if batch >= 0:
+            # Saved inside an epoch: run the rest of it. The epoch's shuffle was drawn before
+            # the backup; step the counter back so the resumed epoch draws the same order.
+            self.model._resume_step = batch + 1
+            self.model._shuffles = max(getattr(self.model, "_shuffles", 0) - 1, 0)
+            self._last_batch_seen = batch
+
+    # ---- backing up ----------------------------------------------------------------------------
+    def on_epoch_begin(self, epoch, logs=None):
+        self._current_epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.__dict__.pop("_resume_step", None)  # unused by batch sources: drop it
+        self._current_epoch = epoch + 1
+        self._last_batch_seen = -1
+        if self.save_freq == "epoch":
+            self._save_model(batch=-1)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._should_save_on_batch(batch):
+            self._save_model(batch=batch)
+
+    def _should_save_on_batch(self, batch):
+        if self.save_freq == "epoch":
+            return False
+        added = batch + 1 if batch <= self._last_batch_seen else batch - self._last_batch_seen
+        self._batches_seen_since_last_saving += added
+        self._last_batch_seen = batch
+        if self._batches_seen_since_last_saving >= self.save_freq:
+            self._batches_seen_since_last_saving = 0
+            return True
+        return False
+
+    def _save_model(self, batch):
+        from densefit.saving import weights_h5, write_bytes
+
+        os.makedirs(self.backup_dir, exist_ok=True)
+        if self.double_checkpoint:
+            for src, dst in ((self._weights_path, self._prev_weights_path),
+                             (self._training_metadata_path, self._prev_training_metadata_path)):
+                if os.path.exists(src):
+                    write_bytes(dst, _read(src))
+        # batch -1: at an epoch's end (resume at the next epoch's start).
+        position = {"epoch": self._current_epoch, "batch": batch}
+        write_bytes(self._weights_path, weights_h5.weights_bytes(
+            self.model, attrs={_POSITION_ATTR: json.dumps(position)}))
+        # Keras's metadata file, for people and tools that look for it; the position that
+        # counts is the one inside the weights file.
+        write_bytes(self._training_metadata_path, json.dumps(position).encode())
+
+    def on_train_end(self, logs=None):
+        if not self.delete_checkpoint:
+            return
+        for path in (self._weights_path, self._training_metadata_path, self._prev_weights_path,
+                     self._prev_training_metadata_path):
+            if os.path.exists(path):
+                os.remove(path)
+        try:
+            os.rmdir(self.backup_dir)  # only when nothing else is in it
+        except OSError:
+            pass
+
+
+def _read(path):
+    with open(path, "rb") as f:
+        return f.read()

@@ -1,0 +1,97 @@
+"""Saving and loading models in Keras 3's formats (`keras.saving`).
+
+    model.save("m.keras")                      # config + weights + optimizer state, atomically
+    model = densefit.models.load_model("m.keras")
+    model.save_weights("w.weights.h5"); model.load_weights("w.weights.h5")
+
+Files move both ways between densefit and Keras 3. Loading never runs code from a file; see
+docs/saving.md."""
+
+import os
+
+from densefit.saving import keras_zip, weights_h5
+from densefit.saving.atomic_file import atomic_write, confirm_overwrite, write_bytes
+from densefit.saving.errors import MalformedFileError
+from densefit.saving.serialization import (CustomObjectScope, custom_object_scope,
+                                           deserialize_keras_object, get_custom_objects,
+                                           get_registered_name, get_registered_object,
+                                           register_keras_serializable, serialize_keras_object)
+
+__all__ = ["CustomObjectScope", "MalformedFileError", "atomic_write", "custom_object_scope",
+           "deserialize_keras_object", "get_custom_objects", "get_registered_name",
+           "get_registered_object", "load_model", "load_weights", "register_keras_serializable",
+           "save_model", "save_weights", "serialize_keras_object"]
+
+
+def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=True, **kwargs):
+    """Saves `model` to a `.keras` file (Keras's `model.save`)."""
+    path = os.fspath(filepath)
+    if zipped is False:
+        raise ValueError("densefit saves zipped .keras files only (zipped=False is not supported)")
+    if path.endswith((".h5", ".hdf5")):
+        raise ValueError(f"densefit does not write the legacy HDF5 model format. Save to a "
+                         f"`.keras` file, or use `save_weights` with a `.weights.h5` name. "
+                         f"Received: filepath={path}")
+    if not path.endswith(".keras"):
+        raise ValueError(f"Invalid filepath extension for saving. Please add a `.keras` "
+                         f"extension for the native Keras format. Received: filepath={path}")
+    _check_kwargs(kwargs, "save")
+    if not overwrite and os.path.exists(path) and not confirm_overwrite(path):
+        return
+    keras_zip.save_model(model, path, include_optimizer)
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """A model from a `.keras` file, compiled as it was saved unless compile=False, with its
+    optimizer state. `custom_objects` maps names to the user's classes and functions;
+    `safe_mode` is Keras's flag (densefit never runs code from a file either way)."""
+    path = os.fspath(filepath)
+    if not os.path.exists(path):
+        raise ValueError(f"File not found: filepath={path}. Please ensure the file is an "
+                         f"accessible `.keras` zip file.")
+    if path.endswith((".h5", ".hdf5")) and not _is_zip(path):
+        raise MalformedFileError(f"{path}: legacy HDF5 model files are not supported; densefit "
+                                 f"reads `.keras` files (and `.weights.h5` via load_weights)")
+    return keras_zip.load_model(path, custom_objects, compile, safe_mode)
+
+
+def save_weights(model, filepath, overwrite=True, **kwargs):
+    """Saves the weights and optimizer state to a `.weights.h5` file."""
+    path = os.fspath(filepath)
+    if not path.endswith(".weights.h5"):
+        raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={path}")
+    _check_kwargs(kwargs, "save_weights")
+    if not overwrite and os.path.exists(path) and not confirm_overwrite(path):
+        return
+    write_bytes(path, weights_h5.weights_bytes(model))
+
+
+def load_weights(model, filepath, skip_mismatch=False, **kwargs):
+    """Loads weights (and optimizer state, when the model is compiled and the file has it)
+    from a `.weights.h5` or `.keras` file."""
+    path = os.fspath(filepath)
+    _check_kwargs(kwargs, "load_weights")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"File not found: filepath={path}")
+    if path.endswith(".keras"):
+        keras_zip.load_weights(model, path, skip_mismatch)
+    elif path.endswith((".weights.h5", ".h5", ".hdf5")):
+        weights_h5.read_path(model, path, skip_mismatch)
+    else:
+        raise ValueError(f"File format not supported: filepath={path}. densefit reads `.keras` "
+                         f"and `.weights.h5` files.")
+
+
+def _is_zip(path):
+    import zipfile
+
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def _check_kwargs(kwargs, what):
+    unknown = set(kwargs) - {"save_format", "options"}
+    if unknown:
+        raise TypeError(f"{what}() got unexpected keyword arguments: {sorted(unknown)}")

@@ -1,0 +1,276 @@
+"""`model.weights.h5` in Keras 3's layout, written and read.
+
+    vars                      (attrs: name)      the model's own variables (none)
+    layers/<key>/vars/0..n    (attrs: name)      a layer's weights in Keras order
+    optimizer/vars/0..m       (attrs: name)      the optimizer's variables (optimizer_state)
+    densefit/vars/...                            densefit's training position (Keras skips it)
+
+`<key>` is the layer's class name in snake case, numbered from the second of a class on
+(`dense`, `dense_1`, ...), as Keras addresses layers: by class and position, never by the
+layer's own name. The `densefit` group holds what resuming needs beyond Keras's state: the
+network's random seed, the shuffle counter and the dropout step counter.
+
+Reading trusts nothing: only hard links to groups and datasets, numeric dtypes, no external
+or virtual storage, and every dataset's shape checked against the model before one byte of
+it is read (a file cannot make densefit allocate what the model does not need)."""
+
+import io
+import re
+import warnings
+
+import numpy as np
+
+from densefit.saving.errors import MalformedFileError
+from densefit.saving.optimizer_state import Layout, check_variables
+
+
+def _h5py():
+    try:
+        import h5py
+    except ImportError:  # pragma: no cover - h5py is a dependency
+        raise ImportError("h5py must be installed to save or load densefit models "
+                          "(pip install h5py)") from None
+    return h5py
+
+
+def keras_key(class_name):
+    """Keras's naming.to_snake_case."""
+    name = re.sub(r"\W+", "", class_name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def layer_keys(model):
+    """[(key, layer)] in the order and with the names Keras gives the model's layers."""
+    from densefit.models import Model
+
+    layers = list(model.layers)
+    if type(model) is Model and getattr(model, "_input_layer", None) is not None:
+        layers.insert(0, model._input_layer)  # a Functional model's layers include its input
+    used, out = {}, []
+    for layer in layers:
+        key = keras_key(type(layer).__name__)
+        if key in used:
+            used[key] += 1
+            key = f"{key}_{used[key]}"
+        else:
+            used[key] = 0
+        out.append((key, layer))
+    return out
+
+
+# ---- writing ------------------------------------------------------------------------------------
+def weights_bytes(model, include_optimizer=True, attrs=None):
+    """The whole `.weights.h5` file as bytes; `attrs` (str -> str) go on its root."""
+    h5py = _h5py()
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        write(model, f, include_optimizer)
+        for key, value in (attrs or {}).items():
+            f.attrs[key] = value
+    return buffer.getvalue()
+
+
+def read_root_attr(path, key):
+    """A string attribute of a weights file's root, or None."""
+    h5py = _h5py()
+    try:
+        with h5py.File(path, "r") as f:
+            value = f.attrs.get(key)
+    except Exception as e:
+        raise MalformedFileError(f"{path}: not a readable HDF5 weights file ({e})") from None
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return value if isinstance(value, str) else None
+
+
+def write(model, f, include_optimizer=True):
+    f.create_group("vars").attrs["name"] = model.name
+    for key, layer in layer_keys(model):
+        group = f.create_group(f"layers/{key}/vars")
+        group.attrs["name"] = layer.name
+        for i, value in enumerate(layer.get_weights()):
+            group[str(i)] = value
+    if include_optimizer and model.compiled and model.built:
+        layout = Layout(model)
+        group = f.create_group("optimizer/vars")
+        group.attrs["name"] = model.optimizer.name
+        for i, value in enumerate(layout.variables(model._network)):
+            group[str(i)] = value
+    if model.built:
+        group = f.create_group("densefit/vars")
+        group["seed"] = np.uint64(model._seed)
+        group["shuffles"] = np.int64(getattr(model, "_shuffles", 0))
+        group["steps_taken"] = np.int64(model._network.steps_taken)
+
+
+# ---- reading ------------------------------------------------------------------------------------
+def read_bytes(model, data, source, skip_mismatch=False):
+    h5py = _h5py()
+    try:
+        f = h5py.File(io.BytesIO(data), "r")
+    except Exception as e:  # h5py raises OSError subclasses for anything not HDF5
+        raise MalformedFileError(f"{source}: not a readable HDF5 weights file ({e})") from None
+    with f:
+        read(model, f, source, skip_mismatch)
+
+
+def read_path(model, path, skip_mismatch=False):
+    h5py = _h5py()
+    try:
+        f = h5py.File(path, "r")
+    except FileNotFoundError:
+        raise
+    except Exception as e:
+        raise MalformedFileError(f"{path}: not a readable HDF5 weights file ({e})") from None
+    with f:
+        read(model, f, path, skip_mismatch)
+
+
+def read(model, f, source, skip_mismatch=False):
+    """Loads weights (then optimizer state and the training position, where the file has
+    them) into a built model. Nothing is assigned unless every layer's weights check out."""
+    try:
+        _check_layout(f, source)
+        if not model.built:
+            raise ValueError(f"{source}: the model must be built (know its input shape) before "
+                             f"weights can be loaded into it")
+        assignments = []
+        for key, layer in layer_keys(model):
+            expected = [tuple(v.shape) for v in layer.weights]
+            group = _vars_group(f, f"layers/{key}", source)
+            if group is None:
+                if expected:
+                    _mismatch(skip_mismatch, f"{source}: layer '{layer.name}' (saved as "
+                              f"'layers/{key}') has no weights in the file")
+                continue
+            try:
+                values = _read_datasets(group, expected, f"layer '{layer.name}'", source)
+            except MalformedFileError:
+                raise
+            except ValueError as e:
+                _mismatch(skip_mismatch, str(e))
+                continue
+            assignments.append((layer, values))
+        optimizer_values = None
+        if model.compiled and "optimizer" in f:
+            group = _vars_group(f, "optimizer", source)
+            if group is not None:
+                layout = Layout(model)
+                count = len(group)
+                names = [str(i) for i in range(count)]
+                if set(group.keys()) != set(names):
+                    raise MalformedFileError(f"{source}: optimizer variables must be named "
+                                             f"0..{count - 1}, got {sorted(group.keys())[:8]}")
+                if count == layout.count():
+                    optimizer_values = _read_datasets(group, layout.shapes(), "the optimizer",
+                                                      source, dtypes="fiu")
+                    if not check_variables(layout, optimizer_values, model.optimizer.name):
+                        optimizer_values = None
+                else:
+                    check_variables(layout, [None] * count, model.optimizer.name)
+        position = _read_position(f, source)
+    except (KeyError, TypeError, AttributeError, IndexError, RuntimeError, OSError) as e:
+        raise MalformedFileError(f"{source}: malformed weights file ({type(e).__name__}: "
+                                 f"{e})") from None
+    for layer, values in assignments:
+        layer.set_weights(values)
+    if optimizer_values is not None:
+        Layout(model).restore(model._network, optimizer_values)
+    if position is not None:
+        seed, shuffles, steps = position
+        model._seed = model._network.seed = seed  # shuffling reads the model's copy
+        model._shuffles = shuffles
+        model._network.steps_taken = steps
+
+
+def _mismatch(skip, message):
+    if not skip:
+        raise ValueError(message)
+    warnings.warn(f"Skipping loading weights: {message}", stacklevel=4)
+
+
+def _check_layout(f, source):
+    h5py = _h5py()
+    if "layer_names" in f.attrs or "model_weights" in f:
+        raise MalformedFileError(f"{source}: this is a legacy Keras 2 HDF5 file; densefit reads "
+                                 f"Keras 3's `.keras` and `.weights.h5` files")
+    link = f.get("layers", getlink=True)
+    if link is None:
+        raise MalformedFileError(f"{source}: not a Keras weights file (no 'layers' group)")
+    if not isinstance(link, h5py.HardLink) or not isinstance(f["layers"], h5py.Group):
+        raise MalformedFileError(f"{source}: 'layers' must be a group stored in the file")
+
+
+def _child(group, name, kind, source):
+    """group[name] when it is a hard-linked object of `kind`, else a clear error (a file may
+    not point into other files or elsewhere in itself)."""
+    h5py = _h5py()
+    link = group.get(name, getlink=True)
+    if link is None:
+        return None
+    if not isinstance(link, h5py.HardLink):
+        raise MalformedFileError(f"{source}: '{group.name}/{name}' is a "
+                                 f"{type(link).__name__}; only objects stored in the file are "
+                                 f"allowed")
+    obj = group[name]
+    if not isinstance(obj, kind):
+        raise MalformedFileError(f"{source}: '{obj.name}' should be a {kind.__name__}")
+    return obj
+
+
+def _vars_group(f, path, source):
+    h5py = _h5py()
+    node = f
+    for part in path.split("/"):
+        node = _child(node, part, h5py.Group, source)
+        if node is None:
+            return None
+    return _child(node, "vars", h5py.Group, source)
+
+
+def _read_datasets(group, shapes, what, source, dtypes="f"):
+    h5py = _h5py()
+    keys = sorted(group.keys())
+    if len(keys) != len(shapes):
+        raise ValueError(f"{source}: {what} expects {len(shapes)} variables, the file has "
+                         f"{len(keys)}")
+    values = []
+    for i, shape in enumerate(shapes):
+        ds = _child(group, str(i), h5py.Dataset, source)
+        if ds is None:
+            raise MalformedFileError(f"{source}: {what}: variable '{i}' is missing "
+                                     f"(found {keys[:8]})")
+        if ds.external or ds.is_virtual:
+            raise MalformedFileError(f"{source}: '{ds.name}' keeps its data outside the file")
+        if ds.dtype.kind not in dtypes:
+            raise MalformedFileError(f"{source}: '{ds.name}' has dtype {ds.dtype}; expected "
+                                     f"numbers")
+        if tuple(ds.shape) != tuple(shape):
+            raise ValueError(f"{source}: {what}: variable {i} has shape {tuple(ds.shape)} in the "
+                             f"file, the model expects {tuple(shape)}")
+        value = ds[()]
+        values.append(np.asarray(value, dtype=np.float32) if ds.dtype.kind == "f" else value)
+    for value in values:
+        if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+            # NaN/inf weights load (a diverged model is still a model), but say so.
+            warnings.warn(f"{source}: {what} holds non-finite values", stacklevel=4)
+            break
+    return values
+
+
+def _read_position(f, source):
+    h5py = _h5py()
+    group = _vars_group(f, "densefit", source)
+    if group is None:
+        return None
+    out = []
+    for name in ("seed", "shuffles", "steps_taken"):
+        ds = _child(group, name, h5py.Dataset, source)
+        if ds is None or ds.shape != () or ds.dtype.kind not in "iu":
+            raise MalformedFileError(f"{source}: 'densefit/vars/{name}' must be an integer "
+                                     f"scalar")
+        out.append(int(ds[()]))
+    if out[0] < 0 or out[1] < 0 or out[2] < 0:
+        raise MalformedFileError(f"{source}: densefit's training position is negative")
+    return out
