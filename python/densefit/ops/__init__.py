@@ -194,3 +194,8 @@ def zeros_like(x, dtype=None):
 
 def ones_like(x, dtype=None):
     return np.ones_like(x, dtype=dtype or np.float32)
+
+
+from densefit.ops import metric_compiler as _metric_compiler  # noqa: E402
+
+_metric_compiler.register()
