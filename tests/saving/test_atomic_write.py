@@ -11,7 +11,7 @@ import pytest
 
 import densefit as keras
 from densefit.saving import atomic_file
-from conftest import small_model
+from saving_helpers import small_model
 
 _CHILD = r"""
 import sys

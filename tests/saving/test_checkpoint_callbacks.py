@@ -9,7 +9,7 @@ import pytest
 import densefit as keras
 from densefit.callbacks import BackupAndRestore, Callback, ModelCheckpoint
 from densefit.callbacks.callback import overrides_batch_hooks
-from conftest import max_diff, small_model
+from saving_helpers import max_diff, small_model
 
 
 def _fit(model, data, callbacks, epochs=3, **kwargs):

@@ -8,7 +8,7 @@ import pytest
 import densefit as keras
 from densefit import optimizers
 from densefit.optimizers import schedules
-from conftest import max_diff, small_model
+from saving_helpers import max_diff, small_model
 
 OPTIMIZERS = {
     "adam": lambda: optimizers.Adam(0.01, amsgrad=True),

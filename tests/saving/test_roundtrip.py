@@ -12,7 +12,7 @@ from densefit import constraints, initializers, losses, metrics, optimizers, reg
 from densefit.layers import Activation, Dense, Dropout, Flatten, InputLayer
 from densefit.optimizers import schedules
 from densefit.saving import deserialize_keras_object, serialize_keras_object
-from conftest import max_diff, small_model
+from saving_helpers import max_diff, small_model
 
 
 def _roundtrip(obj):
