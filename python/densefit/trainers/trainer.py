@@ -3,6 +3,7 @@
 import math
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -49,7 +50,8 @@ class Trainer(BatchLoops):
         self.optimizer = optimizers_module.get(optimizer)
         if loss is None:
             raise ValueError("densefit needs a `loss` in compile() (add_loss is not supported)")
-        self.loss = losses_module.get(loss)
+        # Keras's "crossentropy"/"ce": which one is decided by the shapes of y and the output.
+        self.loss = None if _is_crossentropy_by_shape(loss) else losses_module.get(loss)
         if loss_weights is not None:
             if isinstance(loss_weights, (list, tuple)) and len(loss_weights) == 1:
                 loss_weights = loss_weights[0]
@@ -87,6 +89,7 @@ class Trainer(BatchLoops):
         x = self._as_rows(x)
         if y is not None:
             raw_shape = y.shape
+            self._resolve_loss_by_shape(raw_shape)
             y = da.targets_2d(y, self._loss_is_sparse(), self._network.output_dim, rps)
             self._ensure_native_compiled(raw_shape)
         if sw is not None:
@@ -103,6 +106,16 @@ class Trainer(BatchLoops):
         if order is None or rps == 1:
             return order
         return np.ascontiguousarray((order[:, None] * rps + np.arange(rps)).reshape(-1))
+
+    def _resolve_loss_by_shape(self, y_shape):
+        if self.loss is not None:
+            return
+        y_pred_shape = (None,) + tuple(self._output_shape)
+        is_binary = y_pred_shape[-1] == 1
+        is_sparse = len(y_shape) < len(y_pred_shape) or (y_shape[-1] == 1 and y_pred_shape[-1] > 1)
+        self.loss = losses_module.get("binary_crossentropy" if is_binary else
+                                      "sparse_categorical_crossentropy" if is_sparse else
+                                      "categorical_crossentropy")
 
     def _loss_is_sparse(self):
         return isinstance(self.loss, losses_module.SparseCategoricalCrossentropy)
@@ -211,29 +224,45 @@ class Trainer(BatchLoops):
             val = (x[cut:], y[cut:], None if sw is None else sw[cut:])
             x, y, sw = x[:cut], y[:cut], (None if sw is None else sw[:cut])
         n = x.shape[0] // rps
-        steps = math.ceil(n / batch_size) if steps_per_epoch is None else int(steps_per_epoch)
+        num_batches = math.ceil(n / batch_size)
+        steps = num_batches if steps_per_epoch is None else int(steps_per_epoch)
         if shuffle not in (True, False, "batch"):
             raise ValueError(f"`shuffle` must be True, False or 'batch', got {shuffle!r}")
+        # With steps_per_epoch, Keras keeps one pass over the data across epochs: an epoch
+        # goes on where the last one stopped and ends early (with a warning) at the end of
+        # the data; the next epoch starts a new (reshuffled) pass.
+        data_pass = {"order": None, "batches_done": 0}
 
         def run_epoch(cbs, progress):
-            order = None
-            if shuffle:  # a fresh order every epoch, across fit calls too (as Keras)
-                self._shuffles = getattr(self, "_shuffles", 0) + 1
-                stream = _SHUFFLE_STREAM + self._shuffles
-                if shuffle == "batch":  # Keras 2: shuffle whole batch-sized chunks
-                    order = _batch_chunk_order(n, batch_size, self._seed, stream)
-                else:
-                    order = _core_permutation(n, self._seed, stream)
-            if steps_per_epoch is not None:
-                order = _wrap_order(order, n, steps * batch_size)
-            order, rows = self._sample_order_as_rows(order), batch_size * rps
+            if data_pass["batches_done"] == 0:
+                data_pass["order"] = self._sample_order_as_rows(
+                    self._epoch_order(shuffle, n, batch_size))
+            first = data_pass["batches_done"]
+            count = steps if steps_per_epoch is None else min(steps, num_batches - first)
+            data_pass["batches_done"] = 0 if first + count >= num_batches else first + count
+            args = (x, y, sw, data_pass["order"], first * batch_size * rps, batch_size * rps,
+                    count)
             if cbs.wants_batches("train"):
-                self._run_with_batch_hooks(cbs, x, y, sw, order, rows, steps)
+                self._run_with_batch_hooks(cbs, *args)
             else:
-                self._run_throttled(progress, x, y, sw, order, rows, steps)
+                self._run_throttled(progress, *args)
+            if count < steps:
+                warnings.warn("Your input ran out of data; interrupting training. Make sure "
+                              "that your dataset or generator can generate at least "
+                              "`steps_per_epoch * epochs` batches.", stacklevel=3)
             return True
 
         return run_epoch, steps, val
+
+    def _epoch_order(self, shuffle, n, batch_size):
+        """The sample order of a new pass: a fresh one every pass, across fit calls too."""
+        if not shuffle:
+            return None
+        self._shuffles = getattr(self, "_shuffles", 0) + 1
+        stream = _SHUFFLE_STREAM + self._shuffles
+        if shuffle == "batch":  # Keras 2: shuffle whole batch-sized chunks
+            return _batch_chunk_order(n, batch_size, self._seed, stream)
+        return _core_permutation(n, self._seed, stream)
 
     def _validation_source(self, validation_data):
         if is_batch_source(validation_data):
@@ -246,32 +275,33 @@ class Trainer(BatchLoops):
             return self._evaluate_batches(val, callbacks)
         return self._evaluate_arrays(*val, batch_size=batch_size, steps=steps, callbacks=callbacks)
 
-    def _run_throttled(self, progress, x, y, sw, order, batch_size, steps):
+    def _run_throttled(self, progress, x, y, sw, order, start, batch_size, steps):
         """No callback listens to batches: one native call for the epoch, or chunks sized to
-        redraw the progress bar a few times a second."""
+        redraw the progress bar a few times a second. `start`: first row of the order."""
         net, target = self._network, y.shape[1]
         done = self.__dict__.pop("_resume_step", 0)  # a backup saved mid-epoch (as below)
         if progress is None:
-            net.train_run(x, y, sw, order, done * batch_size, batch_size, steps - done, target)
+            net.train_run(x, y, sw, order, start + done * batch_size, batch_size, steps - done,
+                          target)
             return
         chunk = 1
         while done < steps:
             t0 = time.perf_counter()
             k = min(chunk, steps - done)
-            net.train_run(x, y, sw, order, done * batch_size, batch_size, k, target)
+            net.train_run(x, y, sw, order, start + done * batch_size, batch_size, k, target)
             done += k
             progress.update(done, self._logs())
             elapsed = time.perf_counter() - t0
             # Aim each chunk at one redraw interval.
             chunk = max(1, int(k * REDRAW_SECONDS / max(elapsed, 1e-6)))
 
-    def _run_with_batch_hooks(self, cbs, x, y, sw, order, batch_size, steps):
+    def _run_with_batch_hooks(self, cbs, x, y, sw, order, start, batch_size, steps):
         net, target, spe = self._network, y.shape[1], self.steps_per_execution
         # BackupAndRestore resumes an epoch at the batch its backup was taken after.
         for step in range(self.__dict__.pop("_resume_step", 0), steps, spe):
             k = min(spe, steps - step)
             cbs.on_train_batch_begin(step)
-            net.train_run(x, y, sw, order, step * batch_size, batch_size, k, target)
+            net.train_run(x, y, sw, order, start + step * batch_size, batch_size, k, target)
             # Keras numbers the end hook as if the execution were full, even the last one.
             cbs.on_train_batch_end(step + spe - 1, self._logs())
             if self.stop_training:
@@ -409,6 +439,10 @@ class Trainer(BatchLoops):
         return values[0] if len(values) == 1 else values
 
 
+def _is_crossentropy_by_shape(loss):
+    return isinstance(loss, str) and loss.lower() in ("crossentropy", "ce")
+
+
 def _unique_metric_names(names, weighted_names):
     """Log names as Keras gives them: a repeated name gets a `_1`, `_2`... suffix; a weighted
     metric whose name is taken becomes `weighted_<name>` first."""
@@ -451,14 +485,6 @@ def _batch_chunk_order(n, batch_size, seed, stream):
     chunks = _core_permutation(full, seed, stream) if full else np.zeros(0, np.int64)
     order = (chunks[:, None] * batch_size + np.arange(batch_size)).reshape(-1)
     return np.ascontiguousarray(np.concatenate([order, np.arange(full * batch_size, n)]))
-
-
-def _wrap_order(order, n, needed):
-    """steps_per_epoch beyond the data wraps around it (Keras repeats array data)."""
-    if needed <= n:
-        return order
-    base = np.arange(n, dtype=np.int64) if order is None else order
-    return np.ascontiguousarray(np.resize(base, needed))
 
 
 def _as_list(metrics, what):
