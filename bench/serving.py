@@ -32,7 +32,10 @@ from bench.runners.protocol import RESULT_MARKER, available_cores  # noqa: E402
 from bench.workloads import INIT_SEED, WORKLOADS, make_data  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-ENGINES = ("densefit", "cpp", "ort", "torch", "keras-jax")
+ENGINES = ("densefit", "densefit-1-thread", "cpp", "ort", "torch", "keras-jax")
+# densefit with its pool at one thread: every call inline on the caller's core. Shows what the
+# single-sample split over cores gains, and how single-core calls scale over 8 threads.
+ONE_THREAD = {"densefit-1-thread": "densefit"}
 # The targets, as fractions of ONNX Runtime's single-sample latency (lower is better)
 # or multiples of its throughput.
 P1_TARGETS = {"predict_on_batch": 1 / 3, "model(x)": 1 / 3, "predict(verbose=0)": 2 / 3,
@@ -56,6 +59,8 @@ def write_model(folder):
 
 
 def run_engine(engine, folder, args, env):
+    if engine in ONE_THREAD:
+        engine, env = ONE_THREAD[engine], dict(env, DENSEFIT_NUM_THREADS="1")
     cmd = [sys.executable, "-m", "bench.runners.serving_runner", "--engine", engine,
            "--model-dir", str(folder), "--calls", str(args.calls), "--threads", str(args.threads)]
     done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=1800)
@@ -105,7 +110,7 @@ def markdown(run):
             continue
         for call, t in res.get("p1", {}).items():
             ratio = f"{t['median_us'] / ort_p1:.2f}" if ort_p1 else ""
-            target = P1_TARGETS.get(call) if engine in ("densefit", "cpp") else None
+            target = P1_TARGETS.get(call) if engine in ("densefit", "densefit-1-thread", "cpp") else None
             verdict = ""
             if target and ort_p1:
                 met = t["median_us"] <= target * ort_p1
@@ -129,7 +134,7 @@ def markdown(run):
         t = r.get(engine, {}).get("threads")
         if t:
             verdict = (f"≥ 1.7 ({'met' if t['scaling'] >= 1.7 else 'not met'})"
-                       if engine == "densefit" else "")
+                       if engine.startswith("densefit") else "")
             lines.append(f"| {engine} | {t['one_thread_calls_per_s']:,.0f} | "
                          f"{t['calls_per_s']:,.0f} | {t['scaling']:.2f} | {t['wrong_results']} "
                          f"| {verdict} |")
