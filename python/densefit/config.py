@@ -2,27 +2,58 @@
 
 import os
 
+from densefit import _cuda_loader
 from densefit._native import core
 
 _DEVICES = ("auto", "cpu", "cuda")
 _device = os.environ.get("DENSEFIT_DEVICE", "auto")
 
 
+def _parse_device(device):
+    """("cpu" | "cuda" | "auto", index) for a device string; ValueError if malformed."""
+    if not isinstance(device, str):
+        raise ValueError(f"device must be a string, got {device!r}")
+    kind, _, index = device.partition(":")
+    if kind not in _DEVICES or (index and (kind != "cuda" or not index.isdigit())):
+        raise ValueError(f"device must be one of {_DEVICES} or 'cuda:N', got {device!r}")
+    return kind, int(index or 0)
+
+
 def set_device(device):
-    """Selects where networks run: "cpu", "cuda" (or "cuda:N") or "auto" (CUDA if usable)."""
+    """Selects where networks built from now on run: "cpu", "cuda" (or "cuda:N") or "auto"
+    (CUDA when a usable GPU and the CUDA backend are present). Also read from the
+    DENSEFIT_DEVICE environment variable at import."""
     global _device
-    if not isinstance(device, str) or device.split(":")[0] not in _DEVICES:
-        raise ValueError(f"device must be one of {_DEVICES} (or 'cuda:N'), got {device!r}")
-    if device.startswith("cuda") and not core.cuda_available():
-        raise ValueError(f"device {device!r} is not available: {core.cuda_unavailable_reason()}")
+    kind, index = _parse_device(device)
+    if kind == "cuda":
+        why = _cuda_loader.unavailable_reason(index)
+        if why:
+            raise ValueError(f"device {device!r} is not available: {why}")
     _device = device
 
 
 def device():
-    """The device networks run on now ("cpu" until the CUDA backend lands)."""
-    if _device.startswith("cuda") and core.cuda_available():
-        return _device
+    """The device networks built now run on: "cpu" or "cuda:N"."""
+    kind, index = _parse_device(_device)
+    if kind == "cpu":
+        return "cpu"
+    if _cuda_loader.unavailable_reason(index) is None:
+        return f"cuda:{index}"
+    if kind == "cuda":  # chosen by the environment variable, then the GPU went away
+        raise ValueError(f"device {_device!r} is not available: "
+                         f"{_cuda_loader.unavailable_reason(index)}")
     return "cpu"
+
+
+def native_network_class():
+    """A constructor (input_dim, layer_specs, seed) -> native Network for device(): the CPU
+    engine's _core.Network or the CUDA backend's _cuda.Network (same methods)."""
+    current = device()
+    if current == "cpu":
+        return core.Network
+    index = int(current.split(":")[1])
+    cls = _cuda_loader.cuda_module().Network
+    return lambda input_dim, specs, seed: cls(input_dim, specs, seed, index)
 
 
 def set_num_threads(n):

@@ -1,5 +1,6 @@
 """Sequential (and Model over a linear chain of layers): builds the native Network."""
 
+from densefit import config
 from densefit._native import core
 from densefit.layers import InputLayer, KerasTensor, Layer
 from densefit.layers.layer import _as_shape, flat_size
@@ -112,7 +113,7 @@ class Sequential(Trainer):
             bindings.append((layer, layer.weight_shapes(in_shape)))
         self._rows_per_sample, row_width = _row_layout(self._layers, shapes)
         self._seed = _random.global_seed() ^ (_random.next_stream() << 20)
-        net = core.Network(row_width, specs, self._seed)
+        net = config.native_network_class()(row_width, specs, self._seed)  # by device
         params = net.params
         offset = 0
         for layer, weight_shapes in bindings:
