@@ -11,8 +11,9 @@ from densefit.callbacks.model_checkpoint import ModelCheckpoint
 from densefit.callbacks.learning_rate_scheduler import LearningRateScheduler
 from densefit.callbacks.progbar import ProgbarLogger
 from densefit.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from densefit.callbacks.tensorboard import TensorBoard
 from densefit.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = ["BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History",
            "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger", "ReduceLROnPlateau",
-           "TerminateOnNaN"]
+           "TensorBoard", "TerminateOnNaN"]

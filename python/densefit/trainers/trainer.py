@@ -333,8 +333,7 @@ class Trainer(BatchLoops):
             _print_evaluate_summary(cbs.params.get("steps"), logs, verbose)
         if return_dict:
             return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return self._logs_as_list(logs)
 
     def _evaluate_arrays(self, x, y, sw, batch_size, steps, callbacks):
         net = self._network
@@ -431,12 +430,19 @@ class Trainer(BatchLoops):
             self._network.predict_run(x, None, 0, rows, 256, out)
         return out.reshape((n,) + self._output_shape)
 
+    def _logs_as_list(self, logs):
+        """Keras's list form of logs: its metrics' own names in order (a name two metrics
+        share is listed twice, as Keras does), then any other log keys sorted."""
+        names = ["loss"] + [m.name for m in self._resolved_metrics or []]
+        values = [logs[name] for name in names if name in logs]
+        values += [logs[key] for key in sorted(logs) if key not in names]
+        return values[0] if len(values) == 1 else values
+
     def _batch_result(self, return_dict):
         logs = self._logs()
         if return_dict:
             return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return self._logs_as_list(logs)
 
 
 def _is_crossentropy_by_shape(loss):
