@@ -7,8 +7,9 @@ void init_activations(py::module_& m);
 void init_losses(py::module_& m);
 void init_optimizer(py::module_& m);
 void init_network(py::module_& m);
-void init_expression(py::module_& m);
+void init_metrics(py::module_& m);
 void init_inference(py::module_& m);
+void init_expression(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "densefit native engine";
@@ -16,6 +17,7 @@ PYBIND11_MODULE(_core, m) {
   init_losses(m);
   init_optimizer(m);
   init_network(m);
-  init_expression(m);
+  init_metrics(m);
   init_inference(m);
+  init_expression(m);
 }

@@ -80,7 +80,9 @@ void Network::set_trainable(size_t index, bool trainable) {
 }
 
 void Network::compile(const LossConfig& loss, const OptimizerConfig& optimizer,
-                      std::vector<MetricSpec> metrics, float loss_weight) {
+                      std::vector<CompiledMetric> metrics, float loss_weight) {
+  for (const auto& m : metrics)
+    if (!m.state) throw std::invalid_argument("a compiled metric has no state");
   auto opt = Optimizer::create(optimizer);
   loss_ = loss;
   loss_expression_.reset(loss.expression ? new ExpressionEvaluator(loss.expression) : nullptr);
@@ -91,6 +93,16 @@ void Network::compile(const LossConfig& loss, const OptimizerConfig& optimizer,
   opt->init_slots(params_.data(), slots_.data(), num_params());
   optimizer_ = std::move(opt);
   reset_results();
+}
+
+void Network::compile(const LossConfig& loss, const OptimizerConfig& optimizer,
+                      std::vector<MetricSpec> specs, float loss_weight) {
+  std::vector<CompiledMetric> metrics;
+  for (auto& spec : specs) {
+    bool weighted = spec.weighted;
+    metrics.push_back({std::make_shared<MetricState>(std::move(spec)), weighted});
+  }
+  compile(loss, optimizer, std::move(metrics), loss_weight);
 }
 
 void Network::set_target_dim(int64_t target_dim) {
@@ -317,22 +329,11 @@ void Network::apply_constraints() {
 }
 
 void Network::accumulate_metrics(const float* y, const float* sw, int64_t rows, double loss) {
-  sums_[0] += loss * double(rows);
-  weights_[0] += double(rows);
+  loss_sum_ += loss * double(rows);
+  loss_weight_sum_ += double(rows);
   const float* y_pred = layers_.empty() ? nullptr : layers_.back().output;
-  for (size_t m = 0; m < metrics_.size(); ++m) {
-    const MetricSpec& spec = metrics_[m];
-    metric_values(spec, y, y_pred, rows, output_dim_, target_dim_, per_sample_.data());
-    const float* w = spec.weighted ? sw : nullptr;
-    double s = 0.0, c = 0.0;
-    for (int64_t r = 0; r < rows; ++r) {
-      double wr = w ? w[r] : 1.0;
-      s += double(per_sample_[r]) * wr;
-      c += wr;
-    }
-    sums_[m + 1] += s;
-    weights_[m + 1] += c;
-  }
+  for (auto& m : metrics_)
+    m.state->update(y, target_dim_, y_pred, output_dim_, m.weighted ? sw : nullptr, rows);
 }
 
 void Network::run_batches(const RunData& d, int64_t start, int64_t batch_size,
@@ -390,14 +391,16 @@ void Network::predict_run(const RunData& d, int64_t start, int64_t count, int64_
 }
 
 void Network::reset_results() {
-  sums_.assign(metrics_.size() + 1, 0.0);
-  weights_.assign(metrics_.size() + 1, 0.0);
+  loss_sum_ = loss_weight_sum_ = 0.0;
+  for (auto& m : metrics_) m.state->reset();
 }
 
 std::vector<double> Network::results() const {
-  std::vector<double> out(sums_.size());
-  for (size_t i = 0; i < sums_.size(); ++i)
-    out[i] = weights_[i] > 0.0 ? sums_[i] / weights_[i] : 0.0;
+  std::vector<double> out = {loss_result()};
+  for (const auto& m : metrics_) {
+    std::vector<double> r = m.state->result();
+    out.push_back(r.empty() ? 0.0 : r[0]);
+  }
   return out;
 }
 

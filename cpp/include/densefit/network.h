@@ -11,6 +11,7 @@
 
 #include "densefit/activations.h"
 #include "densefit/losses.h"
+#include "densefit/metrics.h"
 #include "densefit/optimizer.h"
 
 namespace densefit {
@@ -41,13 +42,11 @@ struct LayerSpec {
   bool trainable = true;
 };
 
-// How a compiled metric turns a batch into (weighted) values to average.
-struct MetricSpec {
-  enum class Kind { LossFunction, Accuracy, BinaryAccuracy, CategoricalAccuracy,
-                    SparseCategoricalAccuracy };
-  Kind kind = Kind::LossFunction;
-  LossConfig loss;        // LossFunction: the per-sample loss is the metric value
-  float threshold = 0.5f; // BinaryAccuracy
+// A metric the network updates as it computes each batch (MetricSpec: densefit/metrics.h).
+// The state may be shared with its Python metric object, which then reads the same counts
+// (Keras keeps the variables in the metric object the user passed to compile).
+struct CompiledMetric {
+  std::shared_ptr<MetricState> state;
   bool weighted = false;  // Keras passes sample weights only to `weighted_metrics`
 };
 
@@ -88,6 +87,9 @@ class Network {
 
   // Loss, optimizer and metrics for training and evaluation. Resets optimizer state.
   void compile(const LossConfig& loss, const OptimizerConfig& optimizer,
+               std::vector<CompiledMetric> metrics, float loss_weight = 1.0f);
+  // The same with a fresh state per spec (weighted as spec.weighted).
+  void compile(const LossConfig& loss, const OptimizerConfig& optimizer,
                std::vector<MetricSpec> metrics, float loss_weight = 1.0f);
 
   bool compiled() const { return bool(optimizer_); }
@@ -106,10 +108,15 @@ class Network {
   // Forward pass of rows [start, start + count) (or order[...]), writing count x output_dim.
   void predict_run(const RunData& data, int64_t start, int64_t count, int64_t batch_size,
                    float* out);
-  // Running averages since the last reset: the loss (total loss, weighted by batch size as
-  // Keras's loss tracker) then each compiled metric (weighted by sample weight if weighted).
+  // Running results since the last reset: the loss (total loss, weighted by batch size as
+  // Keras's loss tracker) then each compiled metric's result (its first value where a
+  // metric has several: metrics()[i].state->result() has them all).
   void reset_results();
   std::vector<double> results() const;
+  double loss_result() const {
+    return loss_weight_sum_ > 0.0 ? loss_sum_ / loss_weight_sum_ : 0.0;
+  }
+  const std::vector<CompiledMetric>& metrics() const { return metrics_; }
 
   // Dropout and shuffling draw from (seed, stream); the step counter moves dropout on.
   uint64_t seed() const { return seed_; }
@@ -146,12 +153,11 @@ class Network {
   double activity_loss_ = 0.0;  // of the current batch
   std::unique_ptr<Optimizer> optimizer_;
   std::unique_ptr<ExpressionEvaluator> loss_expression_;  // a traced user loss, if any
-  std::vector<MetricSpec> metrics_;
+  std::vector<CompiledMetric> metrics_;
   // Scratch, sized for `capacity_` rows; grows only between steps.
   int64_t capacity_ = 0, max_width_ = 0;
   std::vector<float> x_buf_, y_buf_, sw_buf_, grad_a_, grad_b_, per_sample_, scale_;
-  std::vector<double> sums_;  // loss sum, then metric sums; weights alongside in weights_
-  std::vector<double> weights_;
+  double loss_sum_ = 0.0, loss_weight_sum_ = 0.0;  // the loss tracker
 };
 
 }  // namespace densefit

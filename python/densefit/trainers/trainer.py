@@ -147,7 +147,7 @@ class Trainer(BatchLoops):
         return ["loss"] + self._metric_log_names
 
     def _logs(self):
-        return dict(zip(self.metrics_names, (float(v) for v in self._network.results())))
+        return metrics_module.logs(self.metrics_names, self._network)
 
     # ---- fit -----------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,

@@ -1,0 +1,145 @@
+"""Keras's stateful metric API (`update_state`, `result`, `reset_state`, `name`, `dtype`,
+`get_config`) and the bases every densefit metric builds on.
+
+A `NativeMetric` keeps its state in a native `MetricState` (densefit/metrics.h). Standalone
+calls update it from NumPy arrays; compiling the metric into a model hands the same state to
+the native training step, which updates it as each batch is computed, so after `fit` or
+`evaluate` the object holds the counts of the last run, as Keras's metric variables do.
+"""
+
+import re
+
+import numpy as np
+
+from densefit._native import core
+
+
+def _snake_case(name):
+    # Keras's naming.to_snake_case
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+class Metric:
+    """Base of all metrics (Keras's `keras.metrics.Metric`). Subclasses implement
+    `update_state`, `result` and `reset_state`; built-in metrics do it natively."""
+
+    def __init__(self, name=None, dtype=None):
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"`name` must be a string, got {name!r}")
+        self.name = name or _snake_case(type(self).__name__)
+        if dtype not in (None, "float32", "float64", np.float32, np.float64):
+            raise ValueError(f"densefit metrics compute in float32; `dtype` must be None, "
+                             f"'float32' or 'float64', got {dtype!r}")
+        self._dtype = "float32" if dtype is None else np.dtype(dtype).name
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def result(self):
+        raise NotImplementedError
+
+    def reset_state(self):
+        raise NotImplementedError
+
+    @property
+    def variables(self):
+        return []
+
+    def native(self, weighted=False):
+        """How compile() hands this metric to the native step: a dict the network binding
+        reads (`{"state": MetricState, "weighted": ...}` or a spec dict)."""
+        raise TypeError(f"{type(self).__name__} updates its state in Python and cannot be "
+                        f"compiled into densefit's native step; use a built-in metric or a "
+                        f"MeanMetricWrapper around a function")
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+class NativeMetric(Metric):
+    """A metric whose state and formulas are native (kind names a MetricSpec::Kind)."""
+
+    _kind = None
+    _sparse_labels = False  # y_true holds class ids (one value per sample)
+
+    def __init__(self, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self._state = core.MetricState(self._spec())
+
+    def _spec(self):
+        """The MetricSpec dict of this metric (see cpp/bindings/metric_config.h)."""
+        return {"kind": self._kind}
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred, sample_weight = as_batch(y_true, y_pred, sample_weight,
+                                                 self._sparse_labels)
+        self._state.update(y_true, y_pred, sample_weight)
+
+    def result(self):
+        value = self._state.result().astype(self.dtype)
+        return value[()] if value.ndim == 0 else value
+
+    def reset_state(self):
+        self._state.reset()
+
+    @property
+    def variables(self):
+        return [v.astype(self.dtype) for v in self._state.variables().values()]
+
+    def native(self, weighted=False):
+        return {"state": self._state, "weighted": bool(weighted)}
+
+
+def as_batch(y_true, y_pred, sample_weight=None, sparse_labels=False):
+    """(y_true, y_pred, sample_weight) as the native update takes them: float32 C-contiguous
+    (rows, columns) arrays and one weight per row. Ranks are matched as Keras's
+    squeeze_or_expand_to_same_rank does; leading axes beyond the first become rows (each
+    sample's weight repeated over them)."""
+    y_pred = np.asarray(y_pred, dtype=np.float32)
+    y_true = np.asarray(y_true, dtype=np.float32)
+    if y_pred.ndim == 0:
+        raise ValueError("`y_pred` must have a batch dimension, got a scalar")
+    samples = y_pred.shape[0]
+    pred = y_pred.reshape(-1, 1) if y_pred.ndim == 1 else y_pred.reshape(-1, y_pred.shape[-1])
+    rows = pred.shape[0]
+    if sparse_labels:
+        if y_true.size != rows:
+            raise ValueError(f"`y_true` must hold one class id per sample ({rows}), got shape "
+                             f"{y_true.shape}")
+        true = y_true.reshape(rows, 1)
+    elif y_true.size == pred.size:
+        true = y_true.reshape(pred.shape)
+    else:
+        if y_true.ndim == 0 or y_true.shape[0] != samples:
+            raise ValueError(f"`y_true` and `y_pred` have different numbers of samples: "
+                             f"{y_true.shape} vs {y_pred.shape}")
+        true = y_true.reshape(rows, -1)  # the native metric names what it needs
+    weights = None
+    if sample_weight is not None:
+        sw = np.asarray(sample_weight, dtype=np.float32)
+        if sw.ndim == 0:
+            weights = np.full(rows, sw, dtype=np.float32)
+        elif sw.size == samples:
+            weights = np.repeat(sw.reshape(samples), rows // max(samples, 1))
+        else:
+            raise ValueError(f"`sample_weight` must hold one weight per sample ({samples}), got "
+                             f"shape {sw.shape}")
+    return (np.ascontiguousarray(true), np.ascontiguousarray(pred),
+            None if weights is None else np.ascontiguousarray(weights))

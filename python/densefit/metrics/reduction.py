@@ -1,0 +1,171 @@
+"""Mean, Sum and MeanMetricWrapper (Keras's reduction_metrics)."""
+
+import numpy as np
+
+from densefit._native import core
+from densefit.metrics.base import Metric, as_batch
+
+# How compile() turns a Python function into a native per-sample expression. The expression
+# module registers it (set_callable_compiler); until then, compiling a MeanMetricWrapper
+# around an arbitrary function raises a clear error. Standalone use needs no compiler.
+_callable_compiler = None
+
+
+def set_callable_compiler(compiler):
+    """Registers `compiler(fn, fn_kwargs, weighted, y_true_shape, y_pred_shape) -> dict`, the
+    spec dict of a native metric that averages fn's per-sample values (the network binding
+    reads it as it reads any metric spec)."""
+    global _callable_compiler
+    _callable_compiler = compiler
+
+
+def _samplewise(values, sample_weight, reduce_fn):
+    """Keras's reduce_to_samplewise_values: per-sample values (and weights) from values of
+    any rank and weights of matching or lower rank."""
+    values = np.asarray(values, dtype=np.float64)
+    if sample_weight is not None:
+        sw = np.asarray(sample_weight, dtype=np.float64)
+        values, sw = _same_rank(values, sw)
+        if values.ndim > sw.ndim:
+            values = reduce_fn(values, axis=tuple(range(sw.ndim, values.ndim)))
+        sw = np.broadcast_to(sw, values.shape)
+        values = values * sw
+        if sw.ndim > 1:
+            sw = reduce_fn(sw, axis=tuple(range(1, sw.ndim)))
+        sample_weight = sw
+    if values.ndim > 1:
+        values = reduce_fn(values, axis=tuple(range(1, values.ndim)))
+    return values, sample_weight
+
+
+def _same_rank(x1, x2):
+    # Keras's squeeze_or_expand_to_same_rank
+    if x1.ndim == x2.ndim + 1 and x1.shape[-1] == 1:
+        if x2.ndim == 1:
+            x2 = x2[..., None]
+        else:
+            x1 = x1[..., 0]
+    elif x2.ndim == x1.ndim + 1 and x2.shape[-1] == 1:
+        if x1.ndim == 1:
+            x1 = x1[..., None]
+        else:
+            x2 = x2[..., 0]
+    return x1, x2
+
+
+class Sum(Metric):
+    """The (weighted) sum of the values passed to update_state."""
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.reset_state()
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = _samplewise(values, sample_weight, np.sum)
+        self._total += float(np.sum(values))
+
+    def result(self):
+        return np.asarray(self._total, dtype=self.dtype)[()]
+
+    def reset_state(self):
+        self._total = 0.0
+
+    @property
+    def variables(self):
+        return [np.asarray(self._total, dtype=self.dtype)]
+
+
+class Mean(Metric):
+    """The (weighted) mean of the values passed to update_state; each sample's values are
+    averaged first, as Keras does."""
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.reset_state()
+
+    def update_state(self, values, sample_weight=None):
+        values, sample_weight = _samplewise(values, sample_weight, np.mean)
+        self._total += float(np.sum(values))
+        if sample_weight is not None:
+            self._count += float(np.sum(sample_weight))
+        else:
+            self._count += values.shape[0] if values.ndim >= 1 else 1
+
+    def result(self):
+        value = self._total / self._count if self._count else 0.0  # Keras's divide_no_nan
+        return np.asarray(value, dtype=self.dtype)[()]
+
+    def reset_state(self):
+        self._total = 0.0
+        self._count = 0.0
+
+    @property
+    def variables(self):
+        return [np.asarray(self._total, dtype=self.dtype), np.asarray(self._count, dtype=self.dtype)]
+
+
+class MeanMetricWrapper(Mean):
+    """The mean of `fn(y_true, y_pred, **kwargs)` over samples. A densefit metric or loss
+    function (registered with `native_function`) runs natively, standalone and compiled; any
+    other function is evaluated on the NumPy arrays standalone, and compile() hands it to the
+    expression compiler (set_callable_compiler)."""
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        if not callable(fn):
+            raise TypeError(f"MeanMetricWrapper needs a callable `fn`, got {fn!r}")
+        spec, self._sparse_labels = _NATIVE_FUNCTIONS.get(fn, (None, False))
+        self._state = None if spec is None else core.MetricState(spec(**kwargs))
+        super().__init__(name=name or getattr(fn, "__name__", None) or "mean_metric_wrapper",
+                         dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+        self._shapes = None  # (y_true shape, y_pred shape), set when compile() resolves it
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if self._state is not None:
+            self._state.update(*as_batch(y_true, y_pred, sample_weight, self._sparse_labels))
+            return
+        values = np.asarray(self._fn(y_true, y_pred, **self._fn_kwargs))
+        super().update_state(values, sample_weight=sample_weight)
+
+    def result(self):
+        if self._state is not None:
+            return self._state.result().astype(self.dtype)[()]
+        return super().result()
+
+    def reset_state(self):
+        super().reset_state()
+        if self._state is not None:
+            self._state.reset()
+
+    @property
+    def variables(self):
+        if self._state is not None:
+            return [v.astype(self.dtype) for v in self._state.variables().values()]
+        return super().variables
+
+    def native(self, weighted=False):
+        if self._state is not None:
+            return {"state": self._state, "weighted": bool(weighted)}
+        if _callable_compiler is None:
+            raise TypeError(f"Compiling the Python function {self.name!r} as a metric needs "
+                            f"densefit's expression compiler, which is not available")
+        y_true_shape, y_pred_shape = self._shapes or (None, None)
+        return _callable_compiler(self._fn, self._fn_kwargs, bool(weighted), y_true_shape,
+                                  y_pred_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "fn": getattr(self._fn, "__name__", repr(self._fn)),
+                **self._fn_kwargs}
+
+
+# function -> (**kwargs -> MetricSpec dict, y_true holds class ids) for functions with a
+# native kind.
+_NATIVE_FUNCTIONS = {}
+
+
+def native_function(fn, spec, sparse_labels=False):
+    """Registers `spec(**fn_kwargs)`, the MetricSpec dict that computes `fn`'s mean natively
+    (so MeanMetricWrapper(fn) and compile(metrics=[fn]) need no expression compiler)."""
+    _NATIVE_FUNCTIONS[fn] = (spec, sparse_labels)
+    return fn
