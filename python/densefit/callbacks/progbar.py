@@ -51,6 +51,11 @@ class ProgbarLogger(Callback):
         self._start = time.perf_counter()
         self._last_draw = 0.0
 
+    def wants_batches(self, mode):
+        # The loop feeds the bar throttled updates itself: the bar alone never makes the
+        # native loop return to Python per batch.
+        return False
+
     def on_train_batch_end(self, batch, logs=None):
         self.update(batch + 1, logs or {})
 
