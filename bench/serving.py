@@ -159,9 +159,13 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=available_cores())
     parser.add_argument("--name", default=None, help="file stem (default <date>-serving)")
     parser.add_argument("--out", default=str(REPO / "bench" / "results"))
+    parser.add_argument("--source", default=None,
+                        help="what was measured, when REPO is not a git checkout (a copy)")
     args = parser.parse_args(argv)
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     info = machine.details(REPO)
+    if args.source:
+        info["densefit_commit"] = f"{info['densefit_commit']} ({args.source})"
     run = {"command": "python -m bench.serving " + " ".join(argv or sys.argv[1:]),
            "calls": args.calls, "engines": engines, "machine": info, "results": {}}
     env = runner_env(args.threads)

@@ -9,7 +9,6 @@
 #include "cpu/denormals.h"
 #include "densefit/gemm.h"
 #include "densefit/network.h"
-#include "densefit/parallel.h"
 
 #ifdef __AVX2__
 #include <immintrin.h>
@@ -23,11 +22,10 @@ namespace {
 constexpr int64_t kGemvMaxRows = 6;
 // Large batches run in chunks of this many rows, so a thread's scratch stays small.
 constexpr int64_t kChunkRows = 512;
-// A few-row product of at least this many multiply-adds (W4's 256x256 layer: 64K, ~4 us on
-// one core) splits its columns over the pool when the pool's workers are awake and free
-// (try_parallel_for); smaller ones, or a busy pool, run on the calling thread.
-constexpr int64_t kSplitMinMultiplyAdds = 32 * 1024;
-constexpr int64_t kColumnBlock = 16, kMinBlocksPerThread = 4;
+// A few-row product runs on the calling thread. Splitting its columns over the pool's spinning
+// workers was tried: on the shared 2-core machine the second core is rarely free, and the
+// split made single-sample latency no better and the 1-thread serving loop 2x slower (its
+// woken worker spins against the caller), so concurrent callers scale over cores instead.
 
 // y[N] = x[K] * W[K, N] (W row-major, Keras's kernel layout), then + bias.
 //
@@ -39,9 +37,7 @@ constexpr int64_t kColumnBlock = 16, kMinBlocksPerThread = 4;
 //
 // Each y[j] is accumulated exactly as the GEMM tiles do it (0, then one fused multiply-add per
 // k in increasing k, then + bias), so a row's result does not depend on the batch it came in.
-// W has leading dimension ldw, so a caller can hand out column ranges of a wider kernel.
-void gemv(const float* x, const float* W, int64_t ldw, const float* bias, int64_t K, int64_t N,
-          float* y) {
+void gemv(const float* x, const float* W, const float* bias, int64_t K, int64_t N, float* y) {
   std::memset(y, 0, sizeof(float) * size_t(N));
   int64_t k = 0;
 #ifdef __AVX2__
@@ -50,31 +46,31 @@ void gemv(const float* x, const float* W, int64_t ldw, const float* bias, int64_
   for (; k + KB <= K; k += KB) {
     __m256 a[KB];
     for (int r = 0; r < KB; ++r) a[r] = _mm256_broadcast_ss(x + k + r);
-    const float* w = W + k * ldw;
+    const float* w = W + k * N;
     int64_t j = 0;
     for (; j < n16; j += 16) {  // two independent chains hide the multiply-add latency
       __m256 v = _mm256_loadu_ps(y + j), u = _mm256_loadu_ps(y + j + 8);
       for (int r = 0; r < KB; ++r) {
-        v = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * ldw + j), v);
-        u = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * ldw + j + 8), u);
+        v = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * N + j), v);
+        u = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * N + j + 8), u);
       }
       _mm256_storeu_ps(y + j, v);
       _mm256_storeu_ps(y + j + 8, u);
     }
     for (; j < n8; j += 8) {
       __m256 v = _mm256_loadu_ps(y + j);
-      for (int r = 0; r < KB; ++r) v = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * ldw + j), v);
+      for (int r = 0; r < KB; ++r) v = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * N + j), v);
       _mm256_storeu_ps(y + j, v);
     }
     for (; j < N; ++j) {
       float s = y[j];
-      for (int r = 0; r < KB; ++r) s = std::fma(x[k + r], w[r * ldw + j], s);
+      for (int r = 0; r < KB; ++r) s = std::fma(x[k + r], w[r * N + j], s);
       y[j] = s;
     }
   }
 #endif
   for (; k < K; ++k) {
-    const float a = x[k], *w = W + k * ldw;
+    const float a = x[k], *w = W + k * N;
     for (int64_t j = 0; j < N; ++j) y[j] = std::fma(a, w[j], y[j]);
   }
   if (bias)
@@ -83,19 +79,8 @@ void gemv(const float* x, const float* W, int64_t ldw, const float* bias, int64_
 
 void dense(const InferenceLayer& L, const float* in, int64_t rows, float* out) {
   if (rows < kGemvMaxRows) {
-    const int64_t K = L.in_dim, N = L.out_dim;
-    auto columns = [&](int64_t j0, int64_t j1) {
-      for (int64_t r = 0; r < rows; ++r)
-        gemv(in + r * K, L.kernel + j0, N, L.bias ? L.bias + j0 : nullptr, K, j1 - j0,
-             out + r * N + j0);
-    };
-    const int64_t blocks = (N + kColumnBlock - 1) / kColumnBlock;
-    const bool split =
-        rows * K * N >= kSplitMinMultiplyAdds &&
-        try_parallel_for(blocks, kMinBlocksPerThread, [&](int64_t b0, int64_t b1) {
-          columns(b0 * kColumnBlock, std::min(N, b1 * kColumnBlock));
-        });
-    if (!split) columns(0, N);
+    for (int64_t r = 0; r < rows; ++r)
+      gemv(in + r * L.in_dim, L.kernel, L.bias, L.in_dim, L.out_dim, out + r * L.out_dim);
   } else {
     float beta = 0.0f;
     if (L.bias) {  // as Network::forward: C starts as the bias rows and the GEMM adds onto it

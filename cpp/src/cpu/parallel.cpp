@@ -47,33 +47,6 @@ class Pool {
 
   void run(int tasks, const std::function<void(int)>& fn) {
     std::lock_guard<std::mutex> guard(run_mutex_);
-    publish_and_drain(tasks, fn);
-  }
-
-  // run() if the pool is free and no worker sleeps; else false (see try_parallel_for).
-  bool try_run(int tasks, const std::function<void(int)>& fn) {
-    std::unique_lock<std::mutex> guard(run_mutex_, std::try_to_lock);
-    if (!guard.owns_lock()) return false;
-    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-    const auto last = last_try_.exchange(now, std::memory_order_relaxed);
-    if (sleeping_.load(std::memory_order_acquire) > 0) {
-      // Back-to-back calls (within a few spin windows): wake the workers with an empty
-      // generation so that they spin for the next call; sporadic ones let them sleep.
-      if (std::chrono::steady_clock::duration(now - last) < 4 * kSpinTime) {
-        {
-          std::lock_guard<std::mutex> lock(mutex_);
-          generation_.fetch_add(1, std::memory_order_release);
-        }
-        wake_.notify_all();
-      }
-      return false;
-    }
-    publish_and_drain(tasks, fn);
-    return true;
-  }
-
- private:
-  void publish_and_drain(int tasks, const std::function<void(int)>& fn) {
     fn_ = &fn;
     remaining_.store(tasks, std::memory_order_relaxed);
     ++job_id_;
@@ -113,9 +86,7 @@ class Pool {
           DENSEFIT_PAUSE();
         } else {
           std::unique_lock<std::mutex> lock(mutex_);
-          sleeping_.fetch_add(1, std::memory_order_release);
           wake_.wait(lock, [&] { return generation_.load() != seen || stop_.load(); });
-          sleeping_.fetch_sub(1, std::memory_order_release);
         }
       }
       if (stop_.load()) return;
@@ -140,8 +111,6 @@ class Pool {
   std::atomic<uint64_t> generation_{0};
   std::atomic<uint64_t> work_{0};
   std::atomic<int> remaining_{0};
-  std::atomic<int> sleeping_{0};  // workers blocked in wake_.wait (try_run skips the pool then)
-  std::atomic<std::chrono::steady_clock::rep> last_try_{0};
   std::atomic<bool> stop_{false};
   const std::function<void(int)>* fn_ = nullptr;
   uint64_t job_id_ = 0;  // only the caller (under run_mutex_) touches it
@@ -164,18 +133,6 @@ void set_pool_threads(int n) {
 }
 
 int pool_threads() { return pool().threads(); }
-
-bool try_parallel_for(int64_t n, int64_t grain,
-                      const std::function<void(int64_t, int64_t)>& fn) {
-  int64_t chunks = std::min<int64_t>({int64_t(pool().threads()), n / std::max<int64_t>(grain, 1),
-                                      int64_t(0xFFFF)});
-  if (chunks <= 1) return false;
-  int64_t per = (n + chunks - 1) / chunks;
-  return pool().try_run(int(chunks), [&](int t) {
-    int64_t begin = t * per, end = std::min(n, begin + per);
-    if (begin < end) fn(begin, end);
-  });
-}
 
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
   if (n <= 0) return;
