@@ -48,4 +48,10 @@ inline void require(bool ok, MetricSpec::Kind kind, const std::string& what) {
   if (!ok) throw std::invalid_argument(std::string(metric_kind_name(kind)) + " " + what);
 }
 
+// The same for checks made on every batch: `what()` builds the message only on failure.
+template <typename Message>
+inline void check_batch(bool ok, MetricSpec::Kind kind, const Message& what) {
+  if (!ok) require(false, kind, what());
+}
+
 }  // namespace densefit

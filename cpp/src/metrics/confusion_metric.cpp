@@ -31,24 +31,28 @@ class ConfusionMetric final : public MetricState::Impl {
   }
 
   void update(const MetricBatch& b) override {
-    require(b.target_dim == b.cols, spec_.kind,
-            "needs y_true with the shape of y_pred: " + std::to_string(b.target_dim) +
-                " values per sample vs " + std::to_string(b.cols));
-    require(spec_.class_id < b.cols, spec_.kind,
-            "class_id " + std::to_string(spec_.class_id) + " is out of range for " +
-                std::to_string(b.cols) + " prediction columns");
-    require(spec_.top_k <= b.cols, spec_.kind,
-            "top_k " + std::to_string(spec_.top_k) + " exceeds the " + std::to_string(b.cols) +
-                " prediction columns");
+    check_batch(b.target_dim == b.cols, spec_.kind,
+                [&] { return "needs y_true with the shape of y_pred: " + std::to_string(b.target_dim) +
+                " values per sample vs " + std::to_string(b.cols); });
+    check_batch(spec_.class_id < b.cols, spec_.kind,
+                [&] { return "class_id " + std::to_string(spec_.class_id) + " is out of range for " +
+                std::to_string(b.cols) + " prediction columns"; });
+    check_batch(spec_.top_k <= b.cols, spec_.kind,
+                [&] { return "top_k " + std::to_string(spec_.top_k) + " exceeds the " + std::to_string(b.cols) +
+                " prediction columns"; });
     const int64_t width = spec_.class_id >= 0 ? 1 : b.cols;  // the columns that count
     if (labels_ == 0) allocate(width);  // multi-label: one curve per column, fixed now
-    require(!spec_.multi_label || width == labels_, spec_.kind,
-            "was built for " + std::to_string(labels_) + " labels, got " + std::to_string(width));
-    require(spec_.label_weights.empty() || int64_t(spec_.label_weights.size()) == width,
-            spec_.kind, "label_weights must hold one weight per label (" + std::to_string(width) + ")");
+    check_batch(!spec_.multi_label || width == labels_, spec_.kind,
+                [&] { return "was built for " + std::to_string(labels_) + " labels, got " + std::to_string(width); });
+    check_batch(spec_.label_weights.empty() || int64_t(spec_.label_weights.size()) == width, spec_.kind,
+                [&] { return "label_weights must hold one weight per label (" + std::to_string(width) + ")"; });
     const bool weigh_labels = !spec_.label_weights.empty() && !spec_.multi_label;
     const int64_t first = spec_.class_id >= 0 ? spec_.class_id : 0;
     const int64_t stride = T_ + 1;
+    if (spec_.top_k == 0 && !spec_.from_logits && !weigh_labels && !spec_.multi_label) {
+      count_plain(b, first, width);  // the common case, in a loop of its own
+      return;
+    }
     if (spec_.top_k > 0) top_.resize(size_t(b.cols));
     for (int64_t r = 0; r < b.rows; ++r) {
       const float* pred = b.y_pred + r * b.cols;
@@ -63,8 +67,9 @@ class ConfusionMetric final : public MetricState::Impl {
         const float weight = weigh_labels ? w * spec_.label_weights[size_t(j)] : w;
         const int64_t label = spec_.multi_label ? j : 0;
         // y_true is cast to bool, as Keras does (any non-zero value, NaN too, is positive).
-        auto& hist = truth[c] != 0.0f ? positives_ : negatives_;
-        hist[size_t(label * stride + thresholds_below(p))] += weight;
+        // Branch-free indexing: labels and predictions are as good as random to a predictor.
+        const int64_t positive = truth[c] != 0.0f;
+        buckets_[size_t((label * 2 + positive) * stride + thresholds_below(p))] += weight;
       }
     }
   }
@@ -82,10 +87,7 @@ class ConfusionMetric final : public MetricState::Impl {
     return {};
   }
 
-  void reset() override {
-    std::fill(positives_.begin(), positives_.end(), 0.0);
-    std::fill(negatives_.begin(), negatives_.end(), 0.0);
-  }
+  void reset() override { std::fill(buckets_.begin(), buckets_.end(), 0.0); }
 
   std::vector<MetricState::Variable> variables() const override {
     if (labels_ == 0) return {};
@@ -113,8 +115,61 @@ class ConfusionMetric final : public MetricState::Impl {
  private:
   void allocate(int64_t labels) {
     labels_ = labels;
-    positives_.assign(size_t(labels * (T_ + 1)), 0.0);
-    negatives_.assign(size_t(labels * (T_ + 1)), 0.0);
+    buckets_.assign(size_t(labels * 2 * (T_ + 1)), 0.0);
+  }
+
+  // update() without top_k, logits or label weights, for one curve.
+  void count_plain(const MetricBatch& b, int64_t first, int64_t width) {
+    double* neg = buckets_.data();
+    const int64_t stride = T_ + 1;
+    if (T_ == 1 && !spec_.evenly_spaced) {
+      // One threshold (Precision(), Recall(), TruePositives()... by default): sums in
+      // registers instead of read-modify-writes on two buckets.
+      const float t = sorted_[0];
+      double pos = 0.0, pos_above = 0.0, neg_all = 0.0, neg_above = 0.0;
+      for (int64_t r = 0; r < b.rows; ++r) {
+        const double w = b.weight(r);
+        for (int64_t j = 0; j < width; ++j) {
+          const double positive = b.y_true[r * b.cols + first + j] != 0.0f;
+          const double above = b.y_pred[r * b.cols + first + j] > t;
+          pos += w * positive;
+          pos_above += w * positive * above;
+          neg_all += w * (1.0 - positive);
+          neg_above += w * (1.0 - positive) * above;
+        }
+      }
+      neg[0] += neg_all - neg_above;
+      neg[1] += neg_above;
+      neg[stride] += pos - pos_above;
+      neg[stride + 1] += pos_above;
+      return;
+    }
+    if (spec_.evenly_spaced && width == b.cols) {
+      // Bucket indices first, in a loop the compiler vectorizes; then the scatter-add.
+      const int64_t n = b.rows * width;
+      if (int64_t(index_.size()) < n) index_.resize(size_t(n));
+      const float scale = float(T_ - 1), floor = with_epsilon_ ? 0.0f : -1.0f;
+      for (int64_t k = 0; k < n; ++k) {
+        float y = std::min(std::max(b.y_pred[k], 0.0f), 1.0f);
+        float bucket = std::max(std::ceil(y * scale) - 1.0f, floor);
+        // NaN compares false everywhere: it exceeds no threshold (bucket 0).
+        index_[size_t(k)] = (bucket >= -1.0f ? int64_t(bucket) + 1 : 0) +
+                            (b.y_true[k] != 0.0f) * stride;
+      }
+      const int64_t* index = index_.data();
+      for (int64_t r = 0; r < b.rows; ++r, index += width) {
+        const double w = b.weight(r);
+        for (int64_t j = 0; j < width; ++j) neg[index[j]] += w;
+      }
+      return;
+    }
+    for (int64_t r = 0; r < b.rows; ++r) {
+      const float* pred = b.y_pred + r * b.cols + first;
+      const float* truth = b.y_true + r * b.cols + first;
+      const double w = b.weight(r);
+      for (int64_t j = 0; j < width; ++j)
+        neg[(truth[j] != 0.0f) * stride + thresholds_below(pred[j])] += w;
+    }
   }
 
   // How many (sorted) thresholds the prediction exceeds: 0 .. T.
@@ -122,13 +177,17 @@ class ConfusionMetric final : public MetricState::Impl {
     if (spec_.evenly_spaced) {
       // Keras: bucket = ceil(clip(p, 0, 1) * (T - 1)) - 1 in float32, raised to 0 when the end
       // thresholds carry an epsilon; the prediction exceeds thresholds 0 .. bucket.
-      if (std::isnan(p)) return 0;
       float y = std::min(std::max(p, 0.0f), 1.0f);
       float bucket = std::ceil(y * float(T_ - 1)) - 1.0f;
       if (with_epsilon_) bucket = std::max(bucket, 0.0f);
-      return int64_t(bucket) + 1;
+      return bucket >= -1.0f ? int64_t(bucket) + 1 : 0;  // NaN stays NaN: it exceeds nothing
     }
     // A NaN exceeds nothing: every comparison with it is false.
+    if (T_ <= 16) {  // short lists: count without branches
+      int64_t n = 0;
+      for (float t : sorted_) n += p > t;
+      return n;
+    }
     return int64_t(std::lower_bound(sorted_.begin(), sorted_.end(), p) - sorted_.begin());
   }
 
@@ -154,8 +213,8 @@ class ConfusionMetric final : public MetricState::Impl {
     if (labels_ == 0) return c;
     const int64_t stride = T_ + 1;
     for (int64_t l = 0; l < labels_; ++l) {
-      const double* pos = positives_.data() + l * stride;
-      const double* neg = negatives_.data() + l * stride;
+      const double* neg = buckets_.data() + (l * 2) * stride;
+      const double* pos = neg + stride;
       double above_pos = 0.0, above_neg = 0.0, all_pos = 0.0, all_neg = 0.0;
       for (int64_t k = 0; k <= T_; ++k) all_pos += pos[k], all_neg += neg[k];
       // Sorted threshold s is exceeded by the predictions in buckets s+1 .. T.
@@ -177,8 +236,10 @@ class ConfusionMetric final : public MetricState::Impl {
   bool with_epsilon_ = false;
   std::vector<int64_t> order_;  // sorted position -> the spec's threshold index
   std::vector<float> sorted_;
-  std::vector<double> positives_, negatives_;  // [label][bucket], bucket 0 .. T
-  std::vector<int64_t> index_;                 // top_k scratch
+  // [label][negative, positive][bucket]: bucket k holds the predictions that exceed exactly k
+  // of the sorted thresholds.
+  std::vector<double> buckets_;
+  std::vector<int64_t> index_;                 // scratch: top_k order, bucket indices
   std::vector<char> top_;
 };
 
