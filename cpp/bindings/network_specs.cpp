@@ -1,4 +1,4 @@
-// Python dicts -> core specs (LayerSpec, MetricSpec) and checked run arrays (RunData):
+// Python dicts -> core specs (LayerSpec; metrics: metric_config.h) and checked run arrays (RunData):
 // shared by densefit._core and the CUDA module densefit._cuda, so both parse the shell's
 // descriptions the same way.
 #include "network_specs.h"
@@ -8,7 +8,6 @@
 #include <cmath>
 #include <string>
 
-#include "loss_config.h"
 
 namespace py = pybind11;
 
@@ -70,22 +69,6 @@ LayerSpec layer_from(const py::dict& d) {
   s.rate = get<float>(d, "rate", 0.0f);
   s.trainable = get<bool>(d, "trainable", true);
   return s;
-}
-
-MetricSpec metric_from(const py::dict& d) {
-  MetricSpec m;
-  auto kind = d["kind"].cast<std::string>();
-  if (kind == "loss") {
-    m.kind = MetricSpec::Kind::LossFunction;
-    m.loss = loss_config_from_dict(d["loss"].cast<py::dict>());
-  } else if (kind == "accuracy") m.kind = MetricSpec::Kind::Accuracy;
-  else if (kind == "binary_accuracy") m.kind = MetricSpec::Kind::BinaryAccuracy;
-  else if (kind == "categorical_accuracy") m.kind = MetricSpec::Kind::CategoricalAccuracy;
-  else if (kind == "sparse_categorical_accuracy") m.kind = MetricSpec::Kind::SparseCategoricalAccuracy;
-  else throw py::value_error("unknown metric kind '" + kind + "'");
-  m.threshold = get<float>(d, "threshold", 0.5f);
-  m.weighted = get<bool>(d, "weighted", false);
-  return m;
 }
 
 // Checks a 2-D float32 C-contiguous array of `cols` columns (what the shell passes).

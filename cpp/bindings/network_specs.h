@@ -11,7 +11,6 @@ namespace bindings {
 
 // One layer as the Python shell describes it: {"kind": "dense"|"dropout"|"activation", ...}.
 LayerSpec layer_from(const pybind11::dict& d);
-MetricSpec metric_from(const pybind11::dict& d);
 // Checks a 2-D float32 C-contiguous array of `cols` columns; null for None.
 const float* rows_of(const pybind11::object& obj, int64_t cols, int64_t& rows, const char* what);
 // The RunData of a run, every index validated before native work starts.

@@ -29,9 +29,10 @@ class ConfusionMatrixMetric final : public MetricState::Impl {
             "takes class ids or one-hot rows as y_true; got " + std::to_string(b.target_dim) +
                 " values per sample for " + std::to_string(b.cols) + " prediction columns");
     if (n_ == 0) allocate(std::max<int64_t>(b.cols, 2));
-    check_batch(b.cols == 1 || b.cols <= n_, kind,
-                [&] { return "was built for " + std::to_string(n_) + " classes, got " + std::to_string(b.cols) +
-                " prediction columns"; });
+    check_batch(b.cols == 1 || b.cols <= n_, kind, [&] {
+      return "was built for " + std::to_string(n_) + " classes, got " + std::to_string(b.cols) +
+             " prediction columns";
+    });
     for (int64_t r = 0; r < b.rows; ++r) {
       const float* pred = b.y_pred + r * b.cols;
       const float* truth = b.y_true + r * b.target_dim;
@@ -39,9 +40,10 @@ class ConfusionMatrixMetric final : public MetricState::Impl {
       int64_t actual;
       if (b.target_dim == 1) {
         float t = truth[0];
-        check_batch(t >= 0.0f && t < float(n_) && t == std::floor(t), kind,
-                [&] { return "got the label " + std::to_string(t) + ", not a class id in [0, " +
-                    std::to_string(n_) + ")"; });
+        check_batch(t >= 0.0f && t < float(n_) && t == std::floor(t), kind, [&] {
+          return "got the label " + std::to_string(t) + ", not a class id in [0, " +
+                 std::to_string(n_) + ")";
+        });
         actual = int64_t(t);
       } else {
         actual = argmax(truth, b.target_dim);

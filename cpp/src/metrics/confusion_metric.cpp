@@ -24,28 +24,35 @@ class ConfusionMetric final : public MetricState::Impl {
     T_ = int64_t(t.size());
     order_.resize(t.size());
     std::iota(order_.begin(), order_.end(), int64_t(0));
-    std::stable_sort(order_.begin(), order_.end(), [&](int64_t a, int64_t b) { return t[size_t(a)] < t[size_t(b)]; });
+    std::stable_sort(order_.begin(), order_.end(),
+                     [&](int64_t a, int64_t b) { return t[size_t(a)] < t[size_t(b)]; });
     for (int64_t i : order_) sorted_.push_back(t[size_t(i)]);
     with_epsilon_ = spec_.evenly_spaced && (t.front() < 0.0f || t.back() > 1.0f);
     if (!spec_.multi_label) allocate(1);
   }
 
   void update(const MetricBatch& b) override {
-    check_batch(b.target_dim == b.cols, spec_.kind,
-                [&] { return "needs y_true with the shape of y_pred: " + std::to_string(b.target_dim) +
-                " values per sample vs " + std::to_string(b.cols); });
-    check_batch(spec_.class_id < b.cols, spec_.kind,
-                [&] { return "class_id " + std::to_string(spec_.class_id) + " is out of range for " +
-                std::to_string(b.cols) + " prediction columns"; });
-    check_batch(spec_.top_k <= b.cols, spec_.kind,
-                [&] { return "top_k " + std::to_string(spec_.top_k) + " exceeds the " + std::to_string(b.cols) +
-                " prediction columns"; });
+    check_batch(b.target_dim == b.cols, spec_.kind, [&] {
+      return "needs y_true with the shape of y_pred: " + std::to_string(b.target_dim) +
+             " values per sample vs " + std::to_string(b.cols);
+    });
+    check_batch(spec_.class_id < b.cols, spec_.kind, [&] {
+      return "class_id " + std::to_string(spec_.class_id) + " is out of range for " +
+             std::to_string(b.cols) + " prediction columns";
+    });
+    check_batch(spec_.top_k <= b.cols, spec_.kind, [&] {
+      return "top_k " + std::to_string(spec_.top_k) + " exceeds the " + std::to_string(b.cols) +
+             " prediction columns";
+    });
     const int64_t width = spec_.class_id >= 0 ? 1 : b.cols;  // the columns that count
     if (labels_ == 0) allocate(width);  // multi-label: one curve per column, fixed now
-    check_batch(!spec_.multi_label || width == labels_, spec_.kind,
-                [&] { return "was built for " + std::to_string(labels_) + " labels, got " + std::to_string(width); });
-    check_batch(spec_.label_weights.empty() || int64_t(spec_.label_weights.size()) == width, spec_.kind,
-                [&] { return "label_weights must hold one weight per label (" + std::to_string(width) + ")"; });
+    check_batch(!spec_.multi_label || width == labels_, spec_.kind, [&] {
+      return "was built for " + std::to_string(labels_) + " labels, got " + std::to_string(width);
+    });
+    check_batch(spec_.label_weights.empty() || int64_t(spec_.label_weights.size()) == width,
+                spec_.kind, [&] {
+      return "label_weights must hold one weight per label (" + std::to_string(width) + ")";
+    });
     const bool weigh_labels = !spec_.label_weights.empty() && !spec_.multi_label;
     const int64_t first = spec_.class_id >= 0 ? spec_.class_id : 0;
     const int64_t stride = T_ + 1;

@@ -108,18 +108,22 @@ std::vector<double> confusion_result(const MetricSpec& spec, const ConfusionCoun
     for (int64_t t = 0; t < T; ++t) out.push_back(f(t));
     return out;
   };
-  auto sensitivity = [&](int64_t t) { return ratio32(c.at(c.tp, t), c.at(c.tp, t) + c.at(c.fn, t)); };
-  auto specificity = [&](int64_t t) { return ratio32(c.at(c.tn, t), c.at(c.tn, t) + c.at(c.fp, t)); };
-  auto precision = [&](int64_t t) { return ratio32(c.at(c.tp, t), c.at(c.tp, t) + c.at(c.fp, t)); };
+  auto tp = [&](int64_t t) { return c.at(c.tp, t); };
+  auto fp = [&](int64_t t) { return c.at(c.fp, t); };
+  auto tn = [&](int64_t t) { return c.at(c.tn, t); };
+  auto fn = [&](int64_t t) { return c.at(c.fn, t); };
+  auto sensitivity = [&](int64_t t) { return ratio32(tp(t), tp(t) + fn(t)); };
+  auto specificity = [&](int64_t t) { return ratio32(tn(t), tn(t) + fp(t)); };
+  auto precision = [&](int64_t t) { return ratio32(tp(t), tp(t) + fp(t)); };
   switch (spec.kind) {
     case Kind::TruePositives: return c.tp;
     case Kind::FalsePositives: return c.fp;
     case Kind::TrueNegatives: return c.tn;
     case Kind::FalseNegatives: return c.fn;
     case Kind::Precision:
-      return per_threshold([&](int64_t t) { return divide_no_nan(c.at(c.tp, t), c.at(c.tp, t) + c.at(c.fp, t)); });
+      return per_threshold([&](int64_t t) { return divide_no_nan(tp(t), tp(t) + fp(t)); });
     case Kind::Recall:
-      return per_threshold([&](int64_t t) { return divide_no_nan(c.at(c.tp, t), c.at(c.tp, t) + c.at(c.fn, t)); });
+      return per_threshold([&](int64_t t) { return divide_no_nan(tp(t), tp(t) + fn(t)); });
     case Kind::AUC: return {auc(spec, c)};
     case Kind::SensitivityAtSpecificity:
       return {max_under_constraint(spec, T, specificity, sensitivity)};

@@ -15,12 +15,15 @@ class FBetaMetric final : public MetricState::Impl {
   explicit FBetaMetric(const MetricSpec& spec) : spec_(spec) {}
 
   void update(const MetricBatch& b) override {
-    check_batch(b.target_dim == b.cols, MetricSpec::Kind::FBetaScore,
-                [&] { return "expects y_true and y_pred of the same shape (batch_size, output_dim), got " +
-                std::to_string(b.target_dim) + " and " + std::to_string(b.cols) + " columns"; });
+    check_batch(b.target_dim == b.cols, MetricSpec::Kind::FBetaScore, [&] {
+      return "expects y_true and y_pred of the same shape (batch_size, output_dim), got " +
+             std::to_string(b.target_dim) + " and " + std::to_string(b.cols) + " columns";
+    });
     if (classes_ == 0) allocate(b.cols);
-    check_batch(b.cols == classes_, MetricSpec::Kind::FBetaScore,
-                [&] { return "was built for " + std::to_string(classes_) + " classes, got " + std::to_string(b.cols); });
+    check_batch(b.cols == classes_, MetricSpec::Kind::FBetaScore, [&] {
+      return "was built for " + std::to_string(classes_) + " classes, got " +
+             std::to_string(b.cols);
+    });
     const bool micro = spec_.average == MetricSpec::Average::Micro;
     const bool row_max = std::isnan(spec_.threshold);
     for (int64_t r = 0; r < b.rows; ++r) {

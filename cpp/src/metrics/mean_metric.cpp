@@ -35,10 +35,10 @@ class MeanMetric final : public MetricState::Impl {
 
   void update(const MetricBatch& b) override {
     int64_t want = target_width(spec_, b.cols);
-    check_batch(want < 0 || b.target_dim == want, spec_.kind,
-                [&] { return "needs " + std::to_string(want) + " y_true value(s) per sample for " +
-                std::to_string(b.cols) + " prediction column(s), got " +
-                std::to_string(b.target_dim); });
+    check_batch(want < 0 || b.target_dim == want, spec_.kind, [&] {
+      return "needs " + std::to_string(want) + " y_true value(s) per sample for " +
+             std::to_string(b.cols) + " prediction column(s), got " + std::to_string(b.target_dim);
+    });
     if (int64_t(values_.size()) < b.rows) values_.resize(size_t(b.rows));
     metric_values(spec_, b.y_true, b.y_pred, b.rows, b.cols, b.target_dim, values_.data());
     double total = 0.0, count = 0.0;

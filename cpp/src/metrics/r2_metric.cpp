@@ -13,12 +13,15 @@ class R2Metric final : public MetricState::Impl {
   explicit R2Metric(const MetricSpec& spec) : spec_(spec) {}
 
   void update(const MetricBatch& b) override {
-    check_batch(b.target_dim == b.cols, MetricSpec::Kind::R2Score,
-                [&] { return "expects y_true and y_pred of the same shape (batch_size, output_dim), got " +
-                std::to_string(b.target_dim) + " and " + std::to_string(b.cols) + " columns"; });
+    check_batch(b.target_dim == b.cols, MetricSpec::Kind::R2Score, [&] {
+      return "expects y_true and y_pred of the same shape (batch_size, output_dim), got " +
+             std::to_string(b.target_dim) + " and " + std::to_string(b.cols) + " columns";
+    });
     if (columns_ == 0) allocate(b.cols);
-    check_batch(b.cols == columns_, MetricSpec::Kind::R2Score,
-                [&] { return "was built for " + std::to_string(columns_) + " outputs, got " + std::to_string(b.cols); });
+    check_batch(b.cols == columns_, MetricSpec::Kind::R2Score, [&] {
+      return "was built for " + std::to_string(columns_) + " outputs, got " +
+             std::to_string(b.cols);
+    });
     for (int64_t r = 0; r < b.rows; ++r) {
       const double w = b.weight(r);
       for (int64_t c = 0; c < b.cols; ++c) {
