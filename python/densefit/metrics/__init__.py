@@ -34,3 +34,23 @@ from densefit.metrics.resolve import LOSS_FUNCTIONS as _LOSS_FUNCTIONS
 
 # keras.metrics also exports the loss functions (keras.metrics.mean_squared_error, ...).
 globals().update(_LOSS_FUNCTIONS)
+
+__all__ = [  # noqa: RUF022 (grouped by family, like the imports)
+    "Metric", "Mean", "Sum", "MeanMetricWrapper", "logs", "get", "resolve", "serialize",
+    "deserialize",
+    "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
+    "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "binary_accuracy",
+    "categorical_accuracy", "sparse_categorical_accuracy", "top_k_categorical_accuracy",
+    "sparse_top_k_categorical_accuracy",
+    "TruePositives", "FalsePositives", "TrueNegatives", "FalseNegatives", "Precision", "Recall",
+    "AUC", "SensitivityAtSpecificity", "SpecificityAtSensitivity", "PrecisionAtRecall",
+    "RecallAtPrecision", "ConfusionMatrix", "confusion_matrix", "F1Score", "FBetaScore",
+    "MeanSquaredError", "RootMeanSquaredError", "MeanAbsoluteError",
+    "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "LogCoshError", "R2Score",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+    "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "CategoricalHinge",
+    "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error", "binary_crossentropy", "categorical_crossentropy",
+    "sparse_categorical_crossentropy", "kl_divergence", "poisson", "hinge", "squared_hinge",
+    "categorical_hinge", "log_cosh", "binary_focal_crossentropy", "huber",
+]
