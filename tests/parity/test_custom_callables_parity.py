@@ -69,3 +69,26 @@ def test_custom_loss_history_matches_keras(kind, task, weighted):
         np.testing.assert_allclose(hists[1][key], hists[0][key], rtol=1e-4, err_msg=key)
     np.testing.assert_allclose(models[1].predict(x, verbose=0), models[0].predict(x, verbose=0),
                                rtol=1e-4, atol=1e-6)
+
+
+def test_custom_metrics_and_weighted_metrics_match_keras():
+    k = keras()
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(40, 4)).astype(np.float32)
+    y = rng.normal(size=(40, 2)).astype(np.float32)
+    sw = np.linspace(0.1, 1.5, 40).astype(np.float32)
+    d_metric, k_metric = _numpy_and_keras_ops("smooth_l1")
+    d_weighted, k_weighted = _numpy_and_keras_ops("log_cosh_scaled")
+    k_metric.__name__, k_weighted.__name__ = d_metric.__name__, d_weighted.__name__
+    models = [mod.Sequential([mod.Input(shape=(4,)), mod.layers.Dense(2)]) for mod in (k, densefit)]
+    models[1].set_weights(models[0].get_weights())
+    models[0].compile("sgd", "mse", metrics=[k_metric], weighted_metrics=[k_weighted])
+    models[1].compile("sgd", "mse", metrics=[d_metric], weighted_metrics=[d_weighted])
+    hists = [m.fit(x, y, sample_weight=sw, batch_size=8, epochs=3, shuffle=False,
+                   validation_data=(x[:10], y[:10], sw[:10]), verbose=0).history for m in models]
+    assert set(hists[1]) == set(hists[0]) and "smooth_l1" in hists[1]
+    for key in hists[0]:
+        np.testing.assert_allclose(hists[1][key], hists[0][key], rtol=1e-4, err_msg=key)
+    results = [m.evaluate(x, y, sample_weight=sw, verbose=0, return_dict=True) for m in models]
+    for key in results[0]:
+        np.testing.assert_allclose(results[1][key], results[0][key], rtol=1e-4, err_msg=key)
