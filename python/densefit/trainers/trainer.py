@@ -147,7 +147,8 @@ class Trainer(BatchLoops):
         return ["loss"] + self._metric_log_names
 
     def _logs(self):
-        return metrics_module.logs(self.metrics_names, self._network)
+        # Keras hands callbacks (and returns) logs with their keys sorted.
+        return dict(sorted(metrics_module.logs(self.metrics_names, self._network).items()))
 
     # ---- fit -----------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -198,6 +199,7 @@ class Trainer(BatchLoops):
                 val_logs = self._evaluate_source(val, validation_batch_size or batch_size,
                                                  validation_steps, cbs)
                 logs.update({"val_" + k: v for k, v in val_logs.items()})
+                logs = dict(sorted(logs.items()))
             cbs.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
