@@ -108,3 +108,15 @@ def test_tutorial_snippet_one_feature_lists_with_batch_size_2():
     assert len(losses) == 3 and losses[0] > losses[1] > losses[2]
     with pytest.raises(ValueError, match="batch_size"):
         model.fit(x, y, epochs=5, batch_size=0)
+
+
+def test_torch_dataloader_trains_like_the_same_arrays_unshuffled():
+    torch = pytest.importorskip("torch")  # duck-typed: densefit never imports torch
+    from torch.utils.data import DataLoader, TensorDataset
+
+    x, y = _data()
+    loader = DataLoader(TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), batch_size=16)
+    from_loader = _model().fit(loader, epochs=3, verbose=0).history["loss"]
+    from_arrays = _model().fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
+    np.testing.assert_allclose(from_loader, from_arrays.history["loss"], rtol=1e-6)
+    assert _model().evaluate(loader, verbose=0) > 0
