@@ -40,6 +40,7 @@ HEADS = {  # output units, activation, loss, metrics
 def _twins(kind, compile_kwargs=None, input_shape=(D,)):
     """The same model in Keras and densefit, same weights, compiled alike."""
     k = keras()
+    k.utils.set_random_seed(0)  # the same weights whatever ran before: reproducible cases
     units, activation, loss, metrics = HEADS[kind]
     compile_kwargs = {"optimizer": "adam", "loss": loss, "metrics": metrics,
                       **(compile_kwargs or {})}
