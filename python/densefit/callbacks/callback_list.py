@@ -48,10 +48,46 @@ class CallbackList(Callback):
         return next((cb for cb in self.callbacks if isinstance(cb, ProgbarLogger)), None)
 
 
+# Keras 2's names, which the base class's train-batch hooks forward to.
+_LEGACY_ALIAS = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
+
+
+def _overrides(callback, name):
+    """Whether calling `callback.<name>` can do anything: a hook of its own (class or
+    instance attribute), or, for the train-batch hooks, an override of the legacy alias."""
+    names = (name, _LEGACY_ALIAS[name]) if name in _LEGACY_ALIAS else (name,)
+    return any(n in vars(callback) or getattr(type(callback), n) is not getattr(Callback, n)
+               for n in names)
+
+
+def _listeners(self, name):
+    """The bound `name` hooks of the callbacks that override it: a no-op base hook would
+    cost a call per batch otherwise. Answered once per CallbackList (callbacks don't change
+    during a fit)."""
+    cache = self.__dict__.setdefault("_listeners", {})
+    if name not in cache:
+        cache[name] = [getattr(cb, name) for cb in self.callbacks if _overrides(cb, name)]
+    return cache[name]
+
+
+CallbackList.listeners = _listeners
+
+
 def _dispatch(name):
-    def hook(self, *args, **kwargs):
-        for cb in self.callbacks:
-            getattr(cb, name)(*args, **kwargs)
+    # Arguments passed as Keras's CallbackList passes them (logs by keyword to batch hooks,
+    # by position to the others), so hooks declared without defaults work alike.
+    if "_batch_" in name:
+        def hook(self, batch, logs=None):
+            for method in self.listeners(name):
+                method(batch, logs=logs)
+    elif name.startswith("on_epoch_"):
+        def hook(self, epoch, logs=None):
+            for method in self.listeners(name):
+                method(epoch, logs)
+    else:
+        def hook(self, logs=None):
+            for method in self.listeners(name):
+                method(logs)
 
     hook.__name__ = name
     return hook

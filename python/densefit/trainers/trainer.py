@@ -147,8 +147,17 @@ class Trainer(BatchLoops):
         return ["loss"] + self._metric_log_names
 
     def _logs(self):
-        # Keras hands callbacks (and returns) logs with their keys sorted.
-        return dict(sorted(metrics_module.logs(self.metrics_names, self._network).items()))
+        # Keras hands callbacks (and returns) logs with their keys sorted. Called per batch
+        # when a callback listens, so the reader and the key order are planned once per
+        # compiled network.
+        network, names = self._network, self.metrics_names
+        plan = self.__dict__.get("_logs_plan")
+        if plan is None or plan[0] is not network or plan[1] != names:
+            read = getattr(network, "result_values", None) or network.results
+            order = sorted(range(len(names)), key=names.__getitem__)
+            plan = self._logs_plan = (network, names, read, [(names[i], i) for i in order])
+        values = plan[2]()
+        return {name: values[i] for name, i in plan[3]}
 
     # ---- fit -----------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -299,13 +308,19 @@ class Trainer(BatchLoops):
 
     def _run_with_batch_hooks(self, cbs, x, y, sw, order, start, batch_size, steps):
         net, target, spe = self._network, y.shape[1], self.steps_per_execution
+        # The hooks that do something, fetched once: per batch only they are called.
+        begin, end = cbs.listeners("on_train_batch_begin"), cbs.listeners("on_train_batch_end")
         # BackupAndRestore resumes an epoch at the batch its backup was taken after.
         for step in range(self.__dict__.pop("_resume_step", 0), steps, spe):
-            k = min(spe, steps - step)
-            cbs.on_train_batch_begin(step)
-            net.train_run(x, y, sw, order, start + step * batch_size, batch_size, k, target)
-            # Keras numbers the end hook as if the execution were full, even the last one.
-            cbs.on_train_batch_end(step + spe - 1, self._logs())
+            for hook in begin:
+                hook(step, logs=None)
+            net.train_run(x, y, sw, order, start + step * batch_size, batch_size,
+                          min(spe, steps - step), target)
+            if end:
+                logs = self._logs()
+                for hook in end:
+                    # Keras numbers the end hook as if the execution were full, even the last.
+                    hook(step + spe - 1, logs=logs)
             if self.stop_training:
                 break
 
