@@ -29,7 +29,7 @@ if(DENSEFIT_CUDA AND (SKBUILD OR DENSEFIT_BUILD_PYTHON))
       cuda/loss.cu
       cuda/optimizer.cu
     )
-    target_include_directories(_cuda PRIVATE cpp/bindings cuda)
+    target_include_directories(_cuda PRIVATE cpp/bindings cpp/src cuda)  # cpp/src: layer_plan.h
     set_target_properties(_cuda PROPERTIES CUDA_STANDARD 17 CUDA_STANDARD_REQUIRED ON)
     # The optimizer mirrors the CPU's rounding: no fused multiply-adds (-ffp-contract=off
     # there). The other kernels keep nvcc's default contraction.

@@ -122,46 +122,19 @@ bool device_usable(int device, std::string* why) {
 
 CudaNetwork::CudaNetwork(int64_t input_dim, std::vector<LayerSpec> specs, uint64_t seed,
                          int device)
-    : device_(device), input_dim_(input_dim), seed_(seed), impl_(std::make_unique<Impl>()) {
+    : NetworkBase(input_dim, seed), device_(device), impl_(std::make_unique<Impl>()) {
   if (input_dim <= 0) throw std::invalid_argument("input_dim must be positive");
   std::string why;
   if (!device_usable(device, &why)) throw std::runtime_error(why);
   DF_CUDA_CHECK(cudaSetDevice(device));
   DF_CUDA_CHECK(cudaStreamCreateWithFlags(&impl_->stream, cudaStreamNonBlocking));
-  int64_t width = input_dim, offset = 0;
-  max_width_ = input_dim;
-  for (auto& spec : specs) {
-    Layer layer;
-    layer.spec = spec;
-    layer.in_dim = width;
-    if (spec.kind == LayerSpec::Kind::Dense) {
-      if (spec.units <= 0) throw std::invalid_argument("Dense units must be positive");
-      layer.out_dim = spec.units;
-      layer.kernel_offset = offset;
-      offset += width * spec.units;
-      segments_.push_back({layer.kernel_offset, width * spec.units, spec.trainable});
-      if (spec.use_bias) {
-        layer.bias_offset = offset;
-        offset += spec.units;
-        segments_.push_back({layer.bias_offset, spec.units, spec.trainable});
-      }
-    } else {
-      if (spec.kind == LayerSpec::Kind::Dropout && !(spec.rate >= 0.0f && spec.rate < 1.0f))
-        throw std::invalid_argument("Dropout rate must be in [0, 1)");
-      layer.out_dim = width;
-    }
-    width = layer.out_dim;
-    max_width_ = std::max(max_width_, width);
-    layers_.push_back(layer);
-  }
-  if (layers_.empty()) throw std::invalid_argument("the CUDA backend needs at least one layer");
-  output_dim_ = width;
-  params_.assign(size_t(offset), 0.0f);
-  bool params_before = false;
-  for (auto& layer : layers_) {
-    layer.needs_input_grad = params_before;
-    if (layer.spec.kind == LayerSpec::Kind::Dense) params_before = true;
-  }
+  LayerPlan plan = plan_layers(input_dim, specs);
+  if (plan.layers.empty()) throw std::invalid_argument("the CUDA backend needs at least one layer");
+  for (const auto& layout : plan.layers) layers_.emplace_back(layout);
+  segments_ = std::move(plan.segments);
+  output_dim_ = plan.output_dim;
+  max_width_ = plan.max_width;
+  params_.assign(size_t(plan.num_params), 0.0f);
   // One regularization double per active regularizer (kernel, bias, activity).
   for (auto& L : layers_) {
     const bool dense = L.spec.kind == LayerSpec::Kind::Dense;
@@ -197,10 +170,7 @@ void CudaNetwork::release_data() {
 
 void CudaNetwork::set_trainable(size_t index, bool trainable) {
   if (index >= layers_.size()) throw std::out_of_range("layer index out of range");
-  Layer& layer = layers_[index];
-  layer.spec.trainable = trainable;
-  for (auto& seg : segments_)
-    if (seg.offset == layer.kernel_offset || seg.offset == layer.bias_offset) seg.trainable = trainable;
+  set_layer_trainable(layers_[index], segments_, trainable);
   impl_->clear_graphs();
 }
 
@@ -261,7 +231,7 @@ void CudaNetwork::compile(const LossConfig& loss, const OptimizerConfig& cfg,
   impl_->slots.reserve(int64_t(slots_.size()));
   impl_->clear_graphs();
   upload_segments();
-  loss_sum_ = loss_count_ = 0.0;
+  loss_sum_ = loss_weight_sum_ = 0.0;
 }
 
 void CudaNetwork::upload_segments() {
@@ -609,8 +579,7 @@ void CudaNetwork::run(const RunData& d, int64_t start, int64_t batch_size, int64
     for (int64_t k = 0; k < chunk; ++k) {
       const int64_t first = chunk_first + k * batch_size;
       const int64_t rows = std::min(batch_size, d.num_samples - first);
-      loss_sum_ += batch_out[size_t(2 * k)] * double(rows);
-      loss_count_ += double(rows);
+      track_loss(batch_out[size_t(2 * k)], rows);
       if (metrics_.empty()) continue;
       // Host rows of y and sample_weight for the metric states (the CPU's gather).
       yt.resize(size_t(rows * target_dim_));
@@ -670,20 +639,6 @@ void CudaNetwork::predict_run(const RunData& d, int64_t start, int64_t count, in
     DF_CUDA_CHECK(cudaStreamSynchronize(I.stream));  // `init` is reused next iteration
     done += rows;
   }
-}
-
-void CudaNetwork::reset_results() {
-  loss_sum_ = loss_count_ = 0.0;
-  for (auto& m : metrics_) m.state->reset();
-}
-
-std::vector<double> CudaNetwork::results() const {
-  std::vector<double> out{loss_count_ > 0.0 ? loss_sum_ / loss_count_ : 0.0};
-  for (const auto& m : metrics_) {
-    auto r = m.state->result();
-    out.push_back(r.empty() ? 0.0 : r[0]);
-  }
-  return out;
 }
 
 }  // namespace cuda

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "densefit/network.h"
+#include "layer_plan.h"
 #include "optimizer_kernels.h"
 
 namespace densefit {
@@ -23,40 +24,25 @@ namespace cuda {
 bool device_usable(int device, std::string* why);
 int device_count();
 
-class CudaNetwork {
+// The host side (arena, segments, optimizer, slots, metrics, loss tracker, seed, steps) is
+// NetworkBase's, as the CPU Network's.
+class CudaNetwork : public NetworkBase {
  public:
   CudaNetwork(int64_t input_dim, std::vector<LayerSpec> layers, uint64_t seed, int device = 0);
   ~CudaNetwork();
-  CudaNetwork(const CudaNetwork&) = delete;
-  CudaNetwork& operator=(const CudaNetwork&) = delete;
 
-  int64_t num_params() const { return int64_t(params_.size()); }
-  float* params() { return params_.data(); }
-  const std::vector<ParamSegment>& segments() const { return segments_; }
-  int64_t output_dim() const { return output_dim_; }
-  int64_t input_dim() const { return input_dim_; }
   void set_trainable(size_t layer, bool trainable);
 
   void compile(const LossConfig& loss, const OptimizerConfig& optimizer,
                std::vector<CompiledMetric> metrics, float loss_weight = 1.0f);
-  bool compiled() const { return bool(optimizer_); }
-  Optimizer& optimizer() { return *optimizer_; }
-  float* optimizer_slots() { return slots_.data(); }
-  int64_t optimizer_slot_size() const { return int64_t(slots_.size()); }
   void finalize_optimizer();
 
   void train_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
   void evaluate_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
   void predict_run(const RunData& data, int64_t start, int64_t count, int64_t batch_size,
                    float* out);
-  void reset_results();
-  std::vector<double> results() const;
-  const std::vector<CompiledMetric>& metrics() const { return metrics_; }
 
-  uint64_t seed() const { return seed_; }
   void set_seed(uint64_t seed);
-  int64_t steps_taken() const { return steps_; }
-  void set_steps_taken(int64_t s) { steps_ = s; }
 
   // CUDA only: replay captured graphs (default) or launch every kernel eagerly. Both give
   // bit-identical results (the tests check it).
@@ -69,10 +55,8 @@ class CudaNetwork {
   struct Impl;  // device buffers, stream, graphs (network.cpp)
 
  private:
-  struct Layer {
-    LayerSpec spec;
-    int64_t in_dim = 0, out_dim = 0, kernel_offset = -1, bias_offset = -1;
-    bool needs_input_grad = false;
+  struct Layer : LayerLayout {  // the CPU's layout (plan_layers)
+    explicit Layer(const LayerLayout& layout) : LayerLayout(layout) {}
     float *z = nullptr, *a = nullptr;  // device scratch, capacity x out_dim
     const float* input = nullptr;
     const float* output = nullptr;
@@ -89,27 +73,15 @@ class CudaNetwork {
   void push_state();
   void pull_state();
 
-  std::mutex run_mutex_;
   int device_;
-  int64_t input_dim_, output_dim_ = 0, target_dim_ = 0;
-  uint64_t seed_;
-  int64_t steps_ = 0;
   bool use_graphs_ = true;
   std::vector<Layer> layers_;
-  std::vector<float> params_, slots_;  // host mirrors
-  std::vector<ParamSegment> segments_;
-  LossConfig loss_;
-  float loss_weight_ = 1.0f;
-  std::unique_ptr<Optimizer> optimizer_;  // host bookkeeping: schedule, iterations
   RuleParams rule_;
-  std::vector<CompiledMetric> metrics_;
-  double loss_sum_ = 0.0, loss_count_ = 0.0;
   std::vector<int> reg_slots_;  // per layer: index of its regularization double, or -1
   int reg_count_ = 0;
   // Nadam's running product of momentum factors (host side of its step scalars).
   float nadam_u_product_ = 1.0f;
   int64_t nadam_u_step_ = 0;
-  int64_t capacity_ = 0, max_width_ = 0;
   std::unique_ptr<Impl> impl_;
 };
 

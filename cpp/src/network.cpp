@@ -22,13 +22,13 @@ inline float sign(float v) { return float((v > 0.0f) - (v < 0.0f)); }
 
 }  // namespace
 
-Network::Network(int64_t input_dim, std::vector<LayerSpec> specs, uint64_t seed)
-    : input_dim_(input_dim), seed_(seed) {
+LayerPlan plan_layers(int64_t input_dim, const std::vector<LayerSpec>& specs) {
   if (input_dim <= 0) throw std::invalid_argument("input_dim must be positive");
+  LayerPlan plan;
   int64_t width = input_dim, offset = 0;
-  max_width_ = input_dim;
-  for (auto& spec : specs) {
-    Layer layer;
+  plan.max_width = input_dim;
+  for (const auto& spec : specs) {
+    LayerLayout layer;
     layer.spec = spec;
     layer.in_dim = width;
     if (spec.kind == LayerSpec::Kind::Dense) {
@@ -36,11 +36,11 @@ Network::Network(int64_t input_dim, std::vector<LayerSpec> specs, uint64_t seed)
       layer.out_dim = spec.units;
       layer.kernel_offset = offset;
       offset += width * spec.units;
-      segments_.push_back({layer.kernel_offset, width * spec.units, spec.trainable});
+      plan.segments.push_back({layer.kernel_offset, width * spec.units, spec.trainable});
       if (spec.use_bias) {
         layer.bias_offset = offset;
         offset += spec.units;
-        segments_.push_back({layer.bias_offset, spec.units, spec.trainable});
+        plan.segments.push_back({layer.bias_offset, spec.units, spec.trainable});
       }
     } else {
       if (spec.kind == LayerSpec::Kind::Dropout && !(spec.rate >= 0.0f && spec.rate < 1.0f))
@@ -48,17 +48,36 @@ Network::Network(int64_t input_dim, std::vector<LayerSpec> specs, uint64_t seed)
       layer.out_dim = width;
     }
     width = layer.out_dim;
-    max_width_ = std::max(max_width_, width);
-    layers_.push_back(std::move(layer));
+    plan.max_width = std::max(plan.max_width, width);
+    plan.layers.push_back(layer);
   }
-  output_dim_ = width;
-  params_.assign(size_t(offset), 0.0f);
+  plan.output_dim = width;
+  plan.num_params = offset;
   // Backward needs dX of a layer only if some layer before it has parameters to train.
   bool params_before = false;
-  for (auto& layer : layers_) {
+  for (auto& layer : plan.layers) {
     layer.needs_input_grad = params_before;
     if (layer.spec.kind == LayerSpec::Kind::Dense) params_before = true;
   }
+  return plan;
+}
+
+void set_layer_trainable(LayerLayout& layer, std::vector<ParamSegment>& segments,
+                         bool trainable) {
+  layer.spec.trainable = trainable;
+  for (auto& seg : segments)
+    if (seg.offset == layer.kernel_offset || seg.offset == layer.bias_offset)
+      seg.trainable = trainable;
+}
+
+Network::Network(int64_t input_dim, std::vector<LayerSpec> specs, uint64_t seed)
+    : NetworkBase(input_dim, seed) {
+  LayerPlan plan = plan_layers(input_dim, specs);
+  for (const auto& layout : plan.layers) layers_.emplace_back(layout);
+  segments_ = std::move(plan.segments);
+  output_dim_ = plan.output_dim;
+  max_width_ = plan.max_width;
+  params_.assign(size_t(plan.num_params), 0.0f);
 }
 
 Network::~Network() = default;
@@ -72,11 +91,7 @@ std::vector<Network::LayerInfo> Network::layer_infos() const {
 
 void Network::set_trainable(size_t index, bool trainable) {
   if (index >= layers_.size()) throw std::out_of_range("layer index out of range");
-  Layer& layer = layers_[index];
-  layer.spec.trainable = trainable;
-  for (auto& seg : segments_)
-    if (seg.offset == layer.kernel_offset || seg.offset == layer.bias_offset)
-      seg.trainable = trainable;
+  set_layer_trainable(layers_[index], segments_, trainable);
 }
 
 void Network::compile(const LossConfig& loss, const OptimizerConfig& optimizer,
@@ -329,8 +344,7 @@ void Network::apply_constraints() {
 }
 
 void Network::accumulate_metrics(const float* y, const float* sw, int64_t rows, double loss) {
-  loss_sum_ += loss * double(rows);
-  loss_weight_sum_ += double(rows);
+  track_loss(loss, rows);
   const float* y_pred = layers_.empty() ? nullptr : layers_.back().output;
   for (auto& m : metrics_)
     m.state->update(y, target_dim_, y_pred, output_dim_, m.weighted ? sw : nullptr, rows);
@@ -390,12 +404,12 @@ void Network::predict_run(const RunData& d, int64_t start, int64_t count, int64_
   }
 }
 
-void Network::reset_results() {
+void NetworkBase::reset_results() {
   loss_sum_ = loss_weight_sum_ = 0.0;
   for (auto& m : metrics_) m.state->reset();
 }
 
-std::vector<double> Network::results() const {
+std::vector<double> NetworkBase::results() const {
   std::vector<double> out = {loss_result()};
   for (const auto& m : metrics_) {
     std::vector<double> r = m.state->result();

@@ -4,14 +4,13 @@
 #include <vector>
 
 #include "densefit/network.h"
+#include "layer_plan.h"
 
 namespace densefit {
 
-struct Network::Layer {
-  LayerSpec spec;
-  int64_t in_dim = 0, out_dim = 0;
-  int64_t kernel_offset = -1, bias_offset = -1;  // into params_ / grads_ (Dense only)
-  bool needs_input_grad = false;  // some earlier layer has parameters
+// The layout (offsets into params_ / grads_) is plan_layers' (layer_plan.h).
+struct Network::Layer : LayerLayout {
+  explicit Layer(const LayerLayout& layout) : LayerLayout(layout) {}
   std::vector<float> z, a;        // pre-activation and output, capacity x out_dim
   const float* input = nullptr;   // set by forward, read by backward
   const float* output = nullptr;  // z, a or input (identity dropout)

@@ -62,12 +62,14 @@ struct RunData {
   int64_t num_samples = 0;  // length of the sample sequence (order's length if given)
 };
 
-class Network {
+// What both backends' networks keep on the host and how they answer for it (Network below;
+// cuda::CudaNetwork in cuda/network.h): the parameter arena and its segments, the optimizer
+// and its slots, the compiled loss and metrics with the running loss, and the seed and step
+// counter that dropout draws from.
+class NetworkBase {
  public:
-  Network(int64_t input_dim, std::vector<LayerSpec> layers, uint64_t seed);
-  ~Network();
-  Network(const Network&) = delete;
-  Network& operator=(const Network&) = delete;
+  NetworkBase(const NetworkBase&) = delete;
+  NetworkBase& operator=(const NetworkBase&) = delete;
 
   // Parameters, in Keras order: per Dense layer kernel (in x out) then bias (out).
   int64_t num_params() const { return int64_t(params_.size()); }
@@ -76,6 +78,58 @@ class Network {
   const std::vector<ParamSegment>& segments() const { return segments_; }
   int64_t output_dim() const { return output_dim_; }
   int64_t input_dim() const { return input_dim_; }
+
+  bool compiled() const { return bool(optimizer_); }
+  Optimizer& optimizer() { return *optimizer_; }
+  float* optimizer_slots() { return slots_.data(); }
+  int64_t optimizer_slot_size() const { return int64_t(slots_.size()); }
+
+  // Running results since the last reset: the loss (total loss, weighted by batch size as
+  // Keras's loss tracker) then each compiled metric's result (its first value where a
+  // metric has several: metrics()[i].state->result() has them all).
+  void reset_results();
+  std::vector<double> results() const;
+  double loss_result() const {
+    return loss_weight_sum_ > 0.0 ? loss_sum_ / loss_weight_sum_ : 0.0;
+  }
+  const std::vector<CompiledMetric>& metrics() const { return metrics_; }
+
+  // Dropout and shuffling draw from (seed, stream); the step counter moves dropout on.
+  uint64_t seed() const { return seed_; }
+  int64_t steps_taken() const { return steps_; }
+  void set_steps_taken(int64_t s) { steps_ = s; }
+
+ protected:
+  NetworkBase(int64_t input_dim, uint64_t seed) : input_dim_(input_dim), seed_(seed) {}
+  ~NetworkBase() = default;
+  // The loss tracker: one batch of `rows` rows and total loss `loss`.
+  void track_loss(double loss, int64_t rows) {
+    loss_sum_ += loss * double(rows);
+    loss_weight_sum_ += double(rows);
+  }
+
+  // Runs are serialized by a mutex: they share the scratch buffers, so concurrent calls
+  // (from threads that released the GIL) wait for each other instead of corrupting them.
+  std::mutex run_mutex_;
+  int64_t input_dim_, output_dim_ = 0, target_dim_ = 0;
+  uint64_t seed_;
+  int64_t steps_ = 0;
+  std::vector<float> params_, slots_;
+  std::vector<ParamSegment> segments_;
+  LossConfig loss_;
+  float loss_weight_ = 1.0f;
+  std::unique_ptr<Optimizer> optimizer_;
+  std::vector<CompiledMetric> metrics_;
+  // Scratch, sized for `capacity_` rows; grows only between steps.
+  int64_t capacity_ = 0, max_width_ = 0;
+  double loss_sum_ = 0.0, loss_weight_sum_ = 0.0;  // the loss tracker
+};
+
+class Network : public NetworkBase {
+ public:
+  Network(int64_t input_dim, std::vector<LayerSpec> layers, uint64_t seed);
+  ~Network();
+
   void set_trainable(size_t layer, bool trainable);
   // One layer as a read-only forward pass sees it (inference.h): its spec, widths and where
   // its kernel and bias sit in params() (-1 where it has none).
@@ -91,39 +145,19 @@ class Network {
   // The same with a fresh state per spec (weighted as spec.weighted).
   void compile(const LossConfig& loss, const OptimizerConfig& optimizer,
                std::vector<MetricSpec> metrics, float loss_weight = 1.0f);
-
-  bool compiled() const { return bool(optimizer_); }
-  Optimizer& optimizer() { return *optimizer_; }
-  float* optimizer_slots() { return slots_.data(); }
-  int64_t optimizer_slot_size() const { return int64_t(slots_.size()); }
   // End of fit: EMA weights replace the parameters when the optimizer keeps them.
   void finalize_optimizer();
 
-  // Runs are serialized by a mutex: they share the scratch buffers, so concurrent calls
-  // (from threads that released the GIL) wait for each other instead of corrupting them.
-  // Runs `num_batches` batches starting at sample `start` of `data`. Accumulates into the
-  // running results; returns nothing (read results()).
+  // Runs `num_batches` batches starting at sample `start` of `data` (one run at a time).
+  // Accumulates into the running results; returns nothing (read results()).
   void train_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
   void evaluate_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
   // Forward pass of rows [start, start + count) (or order[...]), writing count x output_dim.
   void predict_run(const RunData& data, int64_t start, int64_t count, int64_t batch_size,
                    float* out);
-  // Running results since the last reset: the loss (total loss, weighted by batch size as
-  // Keras's loss tracker) then each compiled metric's result (its first value where a
-  // metric has several: metrics()[i].state->result() has them all).
-  void reset_results();
-  std::vector<double> results() const;
-  double loss_result() const {
-    return loss_weight_sum_ > 0.0 ? loss_sum_ / loss_weight_sum_ : 0.0;
-  }
-  const std::vector<CompiledMetric>& metrics() const { return metrics_; }
 
-  // Dropout and shuffling draw from (seed, stream); the step counter moves dropout on.
-  uint64_t seed() const { return seed_; }
   // Restoring a checkpoint puts the stream back where the saved network had it.
   void set_seed(uint64_t seed) { seed_ = seed; }
-  int64_t steps_taken() const { return steps_; }
-  void set_steps_taken(int64_t s) { steps_ = s; }
 
  private:
   struct Layer;
@@ -141,23 +175,11 @@ class Network {
   void run_batches(const RunData& d, int64_t start, int64_t batch_size, int64_t num_batches,
                    bool training);
 
-  std::mutex run_mutex_;
-  int64_t input_dim_, output_dim_ = 0, target_dim_ = 0;
-  uint64_t seed_;
-  int64_t steps_ = 0;
   std::vector<Layer> layers_;
-  std::vector<float> params_, grads_, slots_;
-  std::vector<ParamSegment> segments_;
-  LossConfig loss_;
-  float loss_weight_ = 1.0f;
+  std::vector<float> grads_;
   double activity_loss_ = 0.0;  // of the current batch
-  std::unique_ptr<Optimizer> optimizer_;
   std::unique_ptr<ExpressionEvaluator> loss_expression_;  // a traced user loss, if any
-  std::vector<CompiledMetric> metrics_;
-  // Scratch, sized for `capacity_` rows; grows only between steps.
-  int64_t capacity_ = 0, max_width_ = 0;
-  std::vector<float> x_buf_, y_buf_, sw_buf_, grad_a_, grad_b_, per_sample_, scale_;
-  double loss_sum_ = 0.0, loss_weight_sum_ = 0.0;  // the loss tracker
+  std::vector<float> x_buf_, y_buf_, sw_buf_, grad_a_, grad_b_, per_sample_, scale_;  // scratch
 };
 
 }  // namespace densefit
