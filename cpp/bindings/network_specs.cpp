@@ -71,6 +71,12 @@ LayerSpec layer_from(const py::dict& d) {
   return s;
 }
 
+std::vector<LayerSpec> layers_from(const py::list& layers) {
+  std::vector<LayerSpec> specs;
+  for (auto item : layers) specs.push_back(layer_from(item.cast<py::dict>()));
+  return specs;
+}
+
 // Checks a 2-D float32 C-contiguous array of `cols` columns (what the shell passes).
 const float* rows_of(const py::object& obj, int64_t cols, int64_t& rows, const char* what) {
   if (obj.is_none()) return nullptr;

@@ -1,0 +1,103 @@
+// The methods _core.Network and _cuda.Network bind the same way (the trainer calls either
+// class with the same arguments): shapes, the parameter and slot views, segments, compile,
+// the three runs, results, the optimizer's learning rate and iterations, seed and steps.
+// Each module adds its own constructor and extras.
+#pragma once
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "densefit/network.h"
+#include "loss_config.h"
+#include "network_specs.h"
+#include "optimizer_config.h"
+
+namespace densefit {
+namespace bindings {
+
+// train_run and evaluate_run: the same arguments, checked the same way, GIL released.
+template <class Net>
+auto batch_run(void (Net::*method)(const RunData&, int64_t, int64_t, int64_t), const char* what) {
+  return [method, what](Net& n, pybind11::object x, pybind11::object y, pybind11::object sw,
+                        pybind11::object order, int64_t start, int64_t batch_size,
+                        int64_t num_batches, int64_t target_dim) {
+    RunData d = run_data(n.input_dim(), target_dim, x, y, sw, order);
+    if (!d.y) throw pybind11::value_error(std::string("y is required for ") + what);
+    pybind11::gil_scoped_release release;
+    (n.*method)(d, start, batch_size, num_batches);
+  };
+}
+
+// `compiled_metric` turns one entry of compile()'s metrics list into a CompiledMetric;
+// `params_doc` documents the `params` view.
+template <class Net, class... Options>
+void def_network_methods(pybind11::class_<Net, Options...>& cls,
+                         CompiledMetric (*compiled_metric)(const pybind11::handle&),
+                         const char* params_doc) {
+  namespace py = pybind11;
+  cls.def_property_readonly("input_dim", &Net::input_dim)
+      .def_property_readonly("output_dim", &Net::output_dim)
+      .def_property_readonly("num_params", &Net::num_params)
+      .def_property_readonly("params", [](py::object self) {
+        Net& n = self.cast<Net&>();
+        return py::array_t<float>({n.num_params()}, {sizeof(float)}, n.params(), self);
+      }, params_doc)
+      .def_property_readonly("segments", [](Net& n) {
+        py::list out;
+        for (auto& s : n.segments()) out.append(py::make_tuple(s.offset, s.size, s.trainable));
+        return out;
+      })
+      .def("set_trainable", &Net::set_trainable)
+      .def("compile",
+           [compiled_metric](Net& n, const py::dict& loss, const py::dict& optimizer,
+                             const py::list& metrics, float loss_weight) {
+             std::vector<CompiledMetric> compiled;
+             for (auto item : metrics) compiled.push_back(compiled_metric(item));
+             n.compile(loss_config_from_dict(loss), optimizer_config_from_dict(optimizer),
+                       std::move(compiled), loss_weight);
+           },
+           py::arg("loss"), py::arg("optimizer"), py::arg("metrics"), py::arg("loss_weight") = 1.0f)
+      .def_property_readonly("compiled", &Net::compiled)
+      .def("train_run", batch_run(&Net::train_run, "training"), py::arg("x"), py::arg("y"),
+           py::arg("sample_weight"), py::arg("order"), py::arg("start"), py::arg("batch_size"),
+           py::arg("num_batches"), py::arg("target_dim"))
+      .def("evaluate_run", batch_run(&Net::evaluate_run, "evaluation"), py::arg("x"),
+           py::arg("y"), py::arg("sample_weight"), py::arg("order"), py::arg("start"),
+           py::arg("batch_size"), py::arg("num_batches"), py::arg("target_dim"))
+      .def("predict_run",
+           [](Net& n, py::object x, py::object order, int64_t start, int64_t count,
+              int64_t batch_size, py::array_t<float, py::array::c_style> out) {
+             RunData d = run_data(n.input_dim(), 0, x, py::none(), py::none(), order);
+             if (start < 0 || count < 0 || start + count > d.num_samples)
+               throw py::index_error("predict range out of bounds");
+             if (out.ndim() != 2 || out.shape(0) < count || out.shape(1) != n.output_dim())
+               throw py::value_error("out has the wrong shape");
+             float* dst = out.mutable_data();
+             py::gil_scoped_release release;
+             n.predict_run(d, start, count, batch_size, dst);
+           },
+           py::arg("x"), py::arg("order"), py::arg("start"), py::arg("count"),
+           py::arg("batch_size"), py::arg("out"))
+      .def("reset_results", &Net::reset_results)
+      .def("results", &Net::results)
+      .def("finalize_optimizer", &Net::finalize_optimizer)
+      .def_property("learning_rate",
+                    [](Net& n) { return n.optimizer().current_learning_rate(); },
+                    [](Net& n, double lr) { n.optimizer().set_learning_rate(lr); })
+      .def_property("iterations", [](Net& n) { return n.optimizer().iterations(); },
+                    [](Net& n, int64_t it) { n.optimizer().set_iterations(it); })
+      .def_property("steps_taken", &Net::steps_taken, &Net::set_steps_taken)
+      .def_property("seed", &Net::seed, &Net::set_seed)
+      .def_property_readonly("optimizer_slots", [](py::object self) {
+        Net& n = self.cast<Net&>();
+        return py::array_t<float>({n.optimizer_slot_size()}, {sizeof(float)}, n.optimizer_slots(), self);
+      });
+}
+
+}  // namespace bindings
+}  // namespace densefit
