@@ -3,10 +3,12 @@
 #include <cmath>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <pybind11/stl.h>
 
+#include "config_dict.h"
 #include "expression_config.h"
 #include "loss_config.h"
 
@@ -16,17 +18,11 @@ using Kind = MetricSpec::Kind;
 
 namespace {
 
-bool present(const py::dict& d, const char* key) { return d.contains(key) && !d[key].is_none(); }
+using densefit::bindings::config::present;
 
 template <typename T>
 T get(const py::dict& d, const char* key, T fallback) {
-  if (!present(d, key)) return fallback;
-  try {
-    return d[key].cast<T>();
-  } catch (const py::cast_error&) {
-    throw py::value_error(std::string("metric: invalid value for `") + key +
-                          "`: " + py::str(d[key]).cast<std::string>());
-  }
+  return densefit::bindings::config::get<T>(d, key, std::move(fallback), "metric: ");
 }
 
 template <typename E>

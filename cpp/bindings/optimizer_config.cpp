@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "config_dict.h"
+
 namespace py = pybind11;
 using densefit::LearningRateSchedule;
 using densefit::OptimizerConfig;
@@ -13,18 +15,8 @@ namespace {
 
 using Keys = std::set<std::string>;
 
-bool present(const py::dict& d, const char* key) { return d.contains(key) && !d[key].is_none(); }
-
-template <typename T>
-T get(const py::dict& d, const char* key, T fallback) {
-  if (!present(d, key)) return fallback;
-  try {
-    return d[key].cast<T>();
-  } catch (const py::cast_error&) {
-    throw py::value_error(std::string("invalid value for `") + key +
-                          "`: " + py::str(d[key]).cast<std::string>());
-  }
-}
+using densefit::bindings::config::get;
+using densefit::bindings::config::present;
 
 void reject_unknown_keys(const py::dict& d, const Keys& known, const std::string& what) {
   for (auto item : d) {
