@@ -5,15 +5,18 @@ One model definition for both is also the compatibility claim in practice."""
 from bench.runners.protocol import epochs_to_time, summarize
 
 
-def build_model(keras, workload):
-    """Sequential([Input, (Flatten), Dense(relu)..., Dense(output)]) compiled with "adam"."""
+def build_model(keras, workload, metrics=None):
+    """Sequential([Input, (Flatten), Dense(relu)..., Dense(output)]) compiled with "adam" and
+    `metrics` (None: the workload's own)."""
     layers = [keras.Input(shape=workload.input_shape)]
     if workload.flatten:
         layers.append(keras.layers.Flatten())
     layers += [keras.layers.Dense(units, activation="relu") for units in workload.hidden]
     layers.append(keras.layers.Dense(workload.outputs, activation=workload.output_activation))
     model = keras.Sequential(layers)
-    model.compile(optimizer="adam", loss=workload.loss, metrics=list(workload.metrics) or None)
+    if metrics is None:
+        metrics = list(workload.metrics) or None
+    model.compile(optimizer="adam", loss=workload.loss, metrics=metrics)
     return model
 
 
