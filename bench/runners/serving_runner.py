@@ -96,11 +96,7 @@ def memory_growth(fn, calls=100_000):
 def densefit_engine(d, args):
     import densefit as keras
 
-    weights = np.load(os.path.join(d, "w4.npz"))
-    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(256, activation="relu"),
-                              keras.layers.Dense(256, activation="relu"),
-                              keras.layers.Dense(10, activation="softmax")])
-    model.set_weights([weights[f"arr_{i}"] for i in range(6)])
+    model = _keras_w4(keras, d)
     x1, xs, big = _inputs(d)
     ref = model.predict(xs, verbose=0)
     return {
@@ -166,17 +162,24 @@ def keras_engine(d, args):
     os.environ["KERAS_BACKEND"] = "jax"
     import keras
 
-    w = np.load(os.path.join(d, "w4.npz"))
-    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(256, activation="relu"),
-                              keras.layers.Dense(256, activation="relu"),
-                              keras.layers.Dense(10, activation="softmax")])
-    model.set_weights([w[f"arr_{i}"] for i in range(6)])
+    model = _keras_w4(keras, d)
     x1, xs, big = _inputs(d)
     calls = min(args.calls, 10_000)
     return {"p1": {"predict_on_batch": latency_us(lambda: model.predict_on_batch(x1), calls)},
             "p2": {"predict(batch_size=1024)":
                    throughput(lambda x: model.predict(x, batch_size=BATCH, verbose=0), big, 3)},
             "version": keras.__version__, "backend": "jax"}
+
+
+def _keras_w4(keras, d):
+    """The served network (784 -> 256 relu -> 256 relu -> 10 softmax) in a Keras-API module
+    (densefit or Keras), with the weights saved in `d`."""
+    weights = np.load(os.path.join(d, "w4.npz"))
+    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(256, activation="relu"),
+                              keras.layers.Dense(256, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.set_weights([weights[f"arr_{i}"] for i in range(6)])
+    return model
 
 
 def _inputs(d):
