@@ -3,11 +3,12 @@ import os
 import shutil
 
 from densefit.callbacks.callback import Callback
+from densefit.callbacks.save_freq import BatchSaveFreq
 
 _POSITION_ATTR = "densefit_backup_position"
 
 
-class BackupAndRestore(Callback):
+class BackupAndRestore(BatchSaveFreq, Callback):
     """Keras 3's BackupAndRestore: backs training up to `backup_dir` (every epoch, or every
     `save_freq` batches) and, when a fit is run again after a crash, restores the model,
     its optimizer state and densefit's random-stream position, and resumes where the backup
@@ -96,17 +97,6 @@ class BackupAndRestore(Callback):
     def on_train_batch_end(self, batch, logs=None):
         if self._should_save_on_batch(batch):
             self._save_model(batch=batch)
-
-    def _should_save_on_batch(self, batch):
-        if self.save_freq == "epoch":
-            return False
-        added = batch + 1 if batch <= self._last_batch_seen else batch - self._last_batch_seen
-        self._batches_seen_since_last_saving += added
-        self._last_batch_seen = batch
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
-            return True
-        return False
 
     def _save_model(self, batch):
         from densefit.saving import weights_h5, write_bytes

@@ -4,9 +4,10 @@ import warnings
 import numpy as np
 
 from densefit.callbacks.monitor import MonitorCallback
+from densefit.callbacks.save_freq import BatchSaveFreq
 
 
-class ModelCheckpoint(MonitorCallback):
+class ModelCheckpoint(BatchSaveFreq, MonitorCallback):
     """Saves the model (or its weights) during training, as Keras 3's callback of the same
     name: `filepath` may hold `{epoch}`, `{batch}` and logged values (`ckpt-{epoch:02d}-
     {val_loss:.2f}.keras`); `save_best_only` keeps only improvements of `monitor` (direction
@@ -54,20 +55,6 @@ class ModelCheckpoint(MonitorCallback):
             self._set_monitor_op()
         if self.save_freq == "epoch":
             self._save_model(epoch, None, logs)
-
-    def _should_save_on_batch(self, batch):
-        if self.save_freq == "epoch":
-            return False
-        if self._last_batch_seen is None or batch <= self._last_batch_seen:
-            added = batch + 1  # a new epoch: batches count from zero
-        else:
-            added = batch - self._last_batch_seen
-        self._batches_seen_since_last_saving += added
-        self._last_batch_seen = batch
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
-            return True
-        return False
 
     def _should_save_model(self, epoch, logs, filepath):
         if not self.save_best_only:
