@@ -40,23 +40,6 @@ void init_network(py::module_& m) {
   def_network_methods(network, compiled_metric_from,
                       "The parameter arena as a writable float32 view (no copy).");
   network
-      .def("result_values", [](Network& n) {
-        py::list out;
-        out.append(n.loss_result());
-        for (const auto& m : n.metrics()) {
-          std::vector<double> r = m.state->result();
-          std::vector<int64_t> shape = m.state->result_shape();
-          if (shape.empty()) {
-            out.append(r.empty() ? 0.0 : r[0]);
-          } else {
-            py::array_t<float> a(std::vector<py::ssize_t>(shape.begin(), shape.end()));
-            std::copy(r.begin(), r.end(), a.mutable_data());
-            out.append(a);
-          }
-        }
-        return out;
-      }, "The loss then each compiled metric's result: a float, or a float32 array for a "
-         "metric with several values (per threshold, per class).")
       .def_property_readonly("metric_states", [](Network& n) {
         std::vector<std::shared_ptr<MetricState>> out;
         for (const auto& m : n.metrics()) out.push_back(m.state);

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "batch_hooks.h"
 #include "densefit/network.h"
 #include "loss_config.h"
 #include "network_specs.h"
@@ -30,6 +31,32 @@ auto batch_run(void (Net::*method)(const RunData&, int64_t, int64_t, int64_t), c
     if (!d.y) throw pybind11::value_error(std::string("y is required for ") + what);
     pybind11::gil_scoped_release release;
     (n.*method)(d, start, batch_size, num_batches);
+  };
+}
+
+// train_run / evaluate_run over batches first..steps with batch hooks called between
+// executions (batch_hooks.h).
+template <class Net>
+auto hooked_run(void (Net::*method)(const RunData&, int64_t, int64_t, int64_t), const char* what) {
+  namespace py = pybind11;
+  return [method, what](Net& n, py::object x, py::object y, py::object sw, py::object order,
+                        int64_t start, int64_t batch_size, int64_t first_step, int64_t steps,
+                        int64_t steps_per_execution, int64_t target_dim, const py::list& begin,
+                        const py::list& end, const py::list& log_plan, py::object model) {
+    RunData d = run_data(n.input_dim(), target_dim, x, y, sw, order);
+    if (!d.y) throw py::value_error(std::string("y is required for ") + what);
+    BatchHooks hooks;
+    for (auto h : begin) hooks.begin.push_back(py::reinterpret_borrow<py::object>(h));
+    for (auto h : end) hooks.end.push_back(py::reinterpret_borrow<py::object>(h));
+    for (auto item : log_plan) {
+      auto pair = item.cast<py::tuple>();
+      hooks.log_plan.emplace_back(pair[0], pair[1].cast<size_t>());
+    }
+    hooks.model = std::move(model);
+    return run_with_batch_hooks(n, hooks, first_step, steps, steps_per_execution,
+                                [&](int64_t step, int64_t count) {
+                                  (n.*method)(d, start + step * batch_size, batch_size, count);
+                                });
   };
 }
 
@@ -83,7 +110,25 @@ void def_network_methods(pybind11::class_<Net, Options...>& cls,
            },
            py::arg("x"), py::arg("order"), py::arg("start"), py::arg("count"),
            py::arg("batch_size"), py::arg("out"))
+      .def("train_run_hooked", hooked_run(&Net::train_run, "training"), py::arg("x"),
+           py::arg("y"), py::arg("sample_weight"), py::arg("order"), py::arg("start"),
+           py::arg("batch_size"), py::arg("first_step"), py::arg("steps"),
+           py::arg("steps_per_execution"), py::arg("target_dim"), py::arg("begin_hooks"),
+           py::arg("end_hooks"), py::arg("log_plan"), py::arg("model"),
+           "train_run over batches first_step..steps, calling each begin hook (batch, logs=None) "
+           "and end hook (batch, logs=dict) every steps_per_execution batches, logs built by "
+           "log_plan's (name, result index) pairs; stops early when model.stop_training is true. "
+           "Returns the batches run.")
+      .def("evaluate_run_hooked", hooked_run(&Net::evaluate_run, "evaluation"), py::arg("x"),
+           py::arg("y"), py::arg("sample_weight"), py::arg("order"), py::arg("start"),
+           py::arg("batch_size"), py::arg("first_step"), py::arg("steps"),
+           py::arg("steps_per_execution"), py::arg("target_dim"), py::arg("begin_hooks"),
+           py::arg("end_hooks"), py::arg("log_plan"), py::arg("model"),
+           "evaluate_run with batch hooks, as train_run_hooked (model None: never stops early).")
       .def("reset_results", &Net::reset_results)
+      .def("result_values", [](Net& n) { return result_values(n); },
+           "The loss then each compiled metric's result: a float, or a float32 array for a "
+           "metric with several values (per threshold, per class).")
       .def("results", &Net::results)
       .def("finalize_optimizer", &Net::finalize_optimizer)
       .def_property("learning_rate",

@@ -5,7 +5,7 @@ batch is computed (no per-batch Python).
 Files by family: base.py (Metric API, array handling), reduction.py (Mean, Sum,
 MeanMetricWrapper), accuracy.py, confusion.py (counts, Precision, Recall, AUC, "...At..."),
 confusion_matrix.py, f_score.py, r2.py, loss_metrics.py (MSE, MAE, crossentropies...),
-resolve.py (names and compile()'s resolution), compiled.py (logs after a native run)."""
+resolve.py (names and compile()'s resolution)."""
 
 from densefit.metrics.accuracy import (Accuracy, BinaryAccuracy, CategoricalAccuracy,
                                        SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy,
@@ -14,7 +14,6 @@ from densefit.metrics.accuracy import (Accuracy, BinaryAccuracy, CategoricalAccu
                                        sparse_top_k_categorical_accuracy,
                                        top_k_categorical_accuracy)
 from densefit.metrics.base import Metric
-from densefit.metrics.compiled import logs
 from densefit.metrics.confusion import (AUC, FalseNegatives, FalsePositives, Precision,
                                         PrecisionAtRecall, Recall, RecallAtPrecision,
                                         SensitivityAtSpecificity, SpecificityAtSensitivity,
@@ -36,7 +35,7 @@ from densefit.metrics.resolve import LOSS_FUNCTIONS as _LOSS_FUNCTIONS
 globals().update(_LOSS_FUNCTIONS)
 
 __all__ = [  # noqa: RUF022 (grouped by family, like the imports)
-    "Metric", "Mean", "Sum", "MeanMetricWrapper", "logs", "get", "resolve", "serialize",
+    "Metric", "Mean", "Sum", "MeanMetricWrapper", "get", "resolve", "serialize",
     "deserialize",
     "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
     "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "binary_accuracy",

@@ -147,17 +147,19 @@ class Trainer(BatchLoops):
         return ["loss"] + self._metric_log_names
 
     def _logs(self):
-        # Keras hands callbacks (and returns) logs with their keys sorted. Called per batch
-        # when a callback listens, so the reader and the key order are planned once per
-        # compiled network.
+        values = self._network.result_values()
+        return {name: values[i] for name, i in self._log_plan()}
+
+    def _log_plan(self):
+        """(name, result index) per log entry, keys sorted as Keras hands logs to callbacks
+        (and returns them). Planned once per compiled network: the native batch-hook runs
+        build every batch's logs from it."""
         network, names = self._network, self.metrics_names
         plan = self.__dict__.get("_logs_plan")
         if plan is None or plan[0] is not network or plan[1] != names:
-            read = getattr(network, "result_values", None) or network.results
             order = sorted(range(len(names)), key=names.__getitem__)
-            plan = self._logs_plan = (network, names, read, [(names[i], i) for i in order])
-        values = plan[2]()
-        return {name: values[i] for name, i in plan[3]}
+            plan = self._logs_plan = (network, names, [(names[i], i) for i in order])
+        return plan[2]
 
     # ---- fit -----------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -307,22 +309,12 @@ class Trainer(BatchLoops):
             chunk = max(1, int(k * REDRAW_SECONDS / max(elapsed, 1e-6)))
 
     def _run_with_batch_hooks(self, cbs, x, y, sw, order, start, batch_size, steps):
-        net, target, spe = self._network, y.shape[1], self.steps_per_execution
-        # The hooks that do something, fetched once: per batch only they are called.
-        begin, end = cbs.listeners("on_train_batch_begin"), cbs.listeners("on_train_batch_end")
+        # The native run calls the hooks that do something (fetched once) between executions.
         # BackupAndRestore resumes an epoch at the batch its backup was taken after.
-        for step in range(self.__dict__.pop("_resume_step", 0), steps, spe):
-            for hook in begin:
-                hook(step, logs=None)
-            net.train_run(x, y, sw, order, start + step * batch_size, batch_size,
-                          min(spe, steps - step), target)
-            if end:
-                logs = self._logs()
-                for hook in end:
-                    # Keras numbers the end hook as if the execution were full, even the last.
-                    hook(step + spe - 1, logs=logs)
-            if self.stop_training:
-                break
+        self._network.train_run_hooked(
+            x, y, sw, order, start, batch_size, self.__dict__.pop("_resume_step", 0), steps,
+            self.steps_per_execution, y.shape[1], cbs.listeners("on_train_batch_begin"),
+            cbs.listeners("on_train_batch_end"), self._log_plan(), self)
 
     # ---- evaluate ----------------------------------------------------------------------------
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
@@ -360,12 +352,10 @@ class Trainer(BatchLoops):
         net.reset_results()
         callbacks.on_test_begin()
         if callbacks.wants_batches("test"):
-            spe = self.steps_per_execution
-            for step in range(0, steps, spe):
-                callbacks.on_test_batch_begin(step)
-                net.evaluate_run(x, y, sw, None, step * batch_size, batch_size,
-                                 min(spe, steps - step), y.shape[1])
-                callbacks.on_test_batch_end(step + spe - 1, self._logs())
+            net.evaluate_run_hooked(
+                x, y, sw, None, 0, batch_size, 0, steps, self.steps_per_execution, y.shape[1],
+                callbacks.listeners("on_test_batch_begin"),
+                callbacks.listeners("on_test_batch_end"), self._log_plan(), None)
         else:
             net.evaluate_run(x, y, sw, None, 0, batch_size, steps, y.shape[1])
         logs = self._logs()
