@@ -6,13 +6,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "cpu/dense_forward.h"
 #include "cpu/denormals.h"
+#include "cpu/simd.h"
 #include "densefit/gemm.h"
 #include "densefit/network.h"
 
-#ifdef __AVX2__
-#include <immintrin.h>
-#endif
 
 namespace densefit {
 namespace {
@@ -26,6 +25,21 @@ constexpr int64_t kChunkRows = 512;
 // workers was tried: on the shared 2-core machine the second core is rarely free, and the
 // split made single-sample latency no better and the 1-thread serving loop 2x slower (its
 // woken worker spins against the caller), so concurrent callers scale over cores instead.
+
+#ifdef __AVX2__
+// y[j0, j0 + S::kWidth * CHAINS) += x[k, k+8) * W[k, k+8)[same columns], CHAINS independent
+// chains to hide the multiply-add latency.
+template <class S, int CHAINS>
+inline void gemv_columns(const typename S::V* a, const float* w, int64_t N, int64_t j0, float* y) {
+  using V = typename S::V;
+  constexpr int W = S::kWidth;
+  V acc[CHAINS];
+  for (int c = 0; c < CHAINS; ++c) acc[c] = S::load(y + j0 + W * c);
+  for (int r = 0; r < 8; ++r)
+    for (int c = 0; c < CHAINS; ++c) acc[c] = S::fma(a[r], S::load(w + r * N + j0 + W * c), acc[c]);
+  for (int c = 0; c < CHAINS; ++c) S::store(y + j0 + W * c, acc[c]);
+}
+#endif
 
 // y[N] = x[K] * W[K, N] (W row-major, Keras's kernel layout), then + bias.
 //
@@ -41,30 +55,21 @@ void gemv(const float* x, const float* W, const float* bias, int64_t K, int64_t 
   std::memset(y, 0, sizeof(float) * size_t(N));
   int64_t k = 0;
 #ifdef __AVX2__
-  constexpr int KB = 8;
-  const int64_t n16 = N / 16 * 16, n8 = N / 8 * 8;
-  for (; k + KB <= K; k += KB) {
-    __m256 a[KB];
-    for (int r = 0; r < KB; ++r) a[r] = _mm256_broadcast_ss(x + k + r);
+  using simd::Widest;
+  using simd::Ymm;
+  constexpr int V = Widest::kWidth;
+  for (; k + 8 <= K; k += 8) {
+    Widest::V a[8];
+    Ymm::V a8[8];
+    for (int r = 0; r < 8; ++r) a[r] = Widest::splat(x[k + r]), a8[r] = Ymm::splat(x[k + r]);
     const float* w = W + k * N;
     int64_t j = 0;
-    for (; j < n16; j += 16) {  // two independent chains hide the multiply-add latency
-      __m256 v = _mm256_loadu_ps(y + j), u = _mm256_loadu_ps(y + j + 8);
-      for (int r = 0; r < KB; ++r) {
-        v = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * N + j), v);
-        u = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * N + j + 8), u);
-      }
-      _mm256_storeu_ps(y + j, v);
-      _mm256_storeu_ps(y + j + 8, u);
-    }
-    for (; j < n8; j += 8) {
-      __m256 v = _mm256_loadu_ps(y + j);
-      for (int r = 0; r < KB; ++r) v = _mm256_fmadd_ps(a[r], _mm256_loadu_ps(w + r * N + j), v);
-      _mm256_storeu_ps(y + j, v);
-    }
+    for (; j + 2 * V <= N; j += 2 * V) gemv_columns<Widest, 2>(a, w, N, j, y);
+    for (; j + V <= N; j += V) gemv_columns<Widest, 1>(a, w, N, j, y);
+    for (; j + 8 <= N; j += 8) gemv_columns<Ymm, 1>(a8, w, N, j, y);
     for (; j < N; ++j) {
       float s = y[j];
-      for (int r = 0; r < KB; ++r) s = std::fma(x[k + r], w[r * N + j], s);
+      for (int r = 0; r < 8; ++r) s = std::fma(x[k + r], w[r * N + j], s);
       y[j] = s;
     }
   }
@@ -78,19 +83,13 @@ void gemv(const float* x, const float* W, const float* bias, int64_t K, int64_t 
 }
 
 void dense(const InferenceLayer& L, const float* in, int64_t rows, float* out) {
-  if (rows < kGemvMaxRows) {
-    for (int64_t r = 0; r < rows; ++r)
-      gemv(in + r * L.in_dim, L.kernel, L.bias, L.in_dim, L.out_dim, out + r * L.out_dim);
-  } else {
-    float beta = 0.0f;
-    if (L.bias) {  // as Network::forward: C starts as the bias rows and the GEMM adds onto it
-      for (int64_t r = 0; r < rows; ++r)
-        std::memcpy(out + r * L.out_dim, L.bias, sizeof(float) * size_t(L.out_dim));
-      beta = 1.0f;
-    }
-    sgemm(false, false, rows, L.out_dim, L.in_dim, in, L.in_dim, L.kernel, L.out_dim, beta, out,
-          L.out_dim);
+  if (rows >= kGemvMaxRows) {
+    dense_forward(in, rows, L.in_dim, L.out_dim, L.kernel, L.bias, L.activation,
+                  L.activation_alpha, out, out);
+    return;
   }
+  for (int64_t r = 0; r < rows; ++r)
+    gemv(in + r * L.in_dim, L.kernel, L.bias, L.in_dim, L.out_dim, out + r * L.out_dim);
   if (L.activation != Activation::Linear)
     activation_forward(L.activation, L.activation_alpha, out, out, rows, L.out_dim);
 }

@@ -9,6 +9,7 @@
 #include "densefit/rng.h"
 #include "network_layer.h"
 
+#include "cpu/dense_forward.h"
 #include "cpu/denormals.h"
 
 namespace densefit {
@@ -165,23 +166,11 @@ const float* Network::forward(const float* x, int64_t rows, bool training) {
     const LayerSpec& s = L.spec;
     switch (s.kind) {
       case LayerSpec::Kind::Dense: {
-        float* z = L.z.data();
-        const float* W = params_.data() + L.kernel_offset;
-        float beta = 0.0f;
-        if (s.use_bias) {  // C starts as the bias rows: the GEMM adds onto it (no extra pass)
-          const float* b = params_.data() + L.bias_offset;
-          for (int64_t r = 0; r < rows; ++r)
-            std::memcpy(z + r * L.out_dim, b, sizeof(float) * size_t(L.out_dim));
-          beta = 1.0f;
-        }
-        sgemm(false, false, rows, L.out_dim, L.in_dim, in, L.in_dim, W, L.out_dim, beta, z,
-              L.out_dim);
-        if (s.activation == Activation::Linear) {
-          L.output = z;
-        } else {
-          activation_forward(s.activation, s.activation_alpha, z, L.a.data(), rows, L.out_dim);
-          L.output = L.a.data();
-        }
+        const float* bias = s.use_bias ? params_.data() + L.bias_offset : nullptr;
+        const bool linear = s.activation == Activation::Linear;
+        dense_forward(in, rows, L.in_dim, L.out_dim, params_.data() + L.kernel_offset, bias,
+                      s.activation, s.activation_alpha, L.z.data(), L.a.data());
+        L.output = linear ? L.z.data() : L.a.data();
         break;
       }
       case LayerSpec::Kind::Dropout: {

@@ -1,6 +1,7 @@
 #include "densefit/gemm.h"
 
 #include "cpu/denormals.h"
+#include "cpu/simd.h"
 #include "densefit/parallel.h"
 
 #include <dlfcn.h>
@@ -48,53 +49,69 @@ inline float dot(const float* __restrict a, const float* __restrict b, int64_t n
 }
 
 #ifdef __AVX2__
-// C[M, j0:j0+8*LANES] = beta*C + A(M,K) * B[K, j0:...]: register tiles of ROWS rows x
-// 8*LANES full columns, B rows contiguous, A element (i, k) at A[i*sa_i + k*sa_k] (A or A^T
-// with no copy). Rows past M recompute the last row instead of branching; only real rows are
-// stored.
-template <int ROWS, int LANES>
+using simd::Widest;
+using simd::Ymm;
+
+// C[M, j0:j0+W*LANES] = beta*C + A(M,K) * B[K, j0:...] (W = S::kWidth): register tiles of
+// ROWS rows x W*LANES full columns, B rows contiguous, A element (i, k) at A[i*sa_i + k*sa_k]
+// (A or A^T with no copy). Rows past M recompute the last row instead of branching; only real
+// rows are stored. Every C element is 0, then one multiply-add per k in increasing k, then
+// beta*C added: the same numbers whatever the register width, tile or batch (inference's
+// one-row kernel accumulates the same way).
+template <class S, int ROWS, int LANES>
 void tile_kernel(int64_t M, int64_t j0, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
                  const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  using V = typename S::V;
+  constexpr int W = S::kWidth;
   for (int64_t i0 = 0; i0 < M; i0 += ROWS) {
     const float* a[ROWS];
     for (int r = 0; r < ROWS; ++r) a[r] = A + std::min<int64_t>(i0 + r, M - 1) * sa_i;
-    __m256 acc[ROWS][LANES];
+    V acc[ROWS][LANES];
     for (int r = 0; r < ROWS; ++r)
-      for (int l = 0; l < LANES; ++l) acc[r][l] = _mm256_setzero_ps();
+      for (int l = 0; l < LANES; ++l) acc[r][l] = S::zero();
     const float* b_row = B + j0;
     for (int64_t k = 0; k < K; ++k, b_row += ldb) {
-      __m256 b[LANES];
-      for (int l = 0; l < LANES; ++l) b[l] = _mm256_loadu_ps(b_row + 8 * l);
+      V b[LANES];
+      for (int l = 0; l < LANES; ++l) b[l] = S::load(b_row + W * l);
       for (int r = 0; r < ROWS; ++r) {
-        __m256 av = _mm256_broadcast_ss(a[r] + k * sa_k);
-        for (int l = 0; l < LANES; ++l) acc[r][l] = _mm256_fmadd_ps(av, b[l], acc[r][l]);
+        V av = S::broadcast(a[r] + k * sa_k);
+        for (int l = 0; l < LANES; ++l) acc[r][l] = S::fma(av, b[l], acc[r][l]);
       }
     }
     for (int r = 0; r < ROWS && i0 + r < M; ++r) {
       float* c = C + (i0 + r) * ldc + j0;
       for (int l = 0; l < LANES; ++l) {
-        __m256 v = acc[r][l];
-        if (beta != 0.0f) v = _mm256_fmadd_ps(_mm256_set1_ps(beta), _mm256_loadu_ps(c + 8 * l), v);
-        _mm256_storeu_ps(c + 8 * l, v);
+        V v = acc[r][l];
+        if (beta != 0.0f) v = S::fma(S::splat(beta), S::load(c + W * l), v);
+        S::store(c + W * l, v);
       }
     }
   }
 }
 
-// Full-width column blocks of B (N a multiple of 8): 6x16 tiles (12 accumulators), then one
-// 8x8 tile column if 8 columns remain.
+// Full-width column blocks of B (N a multiple of 8): tiles of two registers' width (6x16 with
+// ymm: 12 accumulators; 8x32 with zmm: 16 of the 32 registers), then one-register and, with
+// zmm, ymm tile columns for what remains.
 void tiles(int64_t M, int64_t N, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
            const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  if (M < 6) {
-    // A few rows (single-sample inference): one-row tiles, so no row is computed twice.
-    int64_t j0 = 0;
-    for (; j0 + 16 <= N; j0 += 16) tile_kernel<1, 2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
-    if (j0 < N) tile_kernel<1, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
-    return;
-  }
+  constexpr int W = Widest::kWidth;
+  // A few rows (single-sample inference): one-row tiles, so no row is computed twice.
+  const bool few = M < 6;
   int64_t j0 = 0;
-  for (; j0 + 16 <= N; j0 += 16) tile_kernel<6, 2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
-  if (j0 < N) tile_kernel<8, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+  for (; j0 + 2 * W <= N; j0 += 2 * W) {
+    if (few) tile_kernel<Widest, 1, 2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+    else if (W == 16) tile_kernel<Widest, 8, 2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+    else tile_kernel<Widest, 6, 2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+  }
+  if (W == 16 && j0 + 16 <= N) {
+    if (few) tile_kernel<Widest, 1, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+    else tile_kernel<Widest, 8, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+    j0 += 16;
+  }
+  if (j0 < N) {  // 8 columns left
+    if (few) tile_kernel<Ymm, 1, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+    else tile_kernel<Ymm, 8, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+  }
 }
 
 bool avx2_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
@@ -195,6 +212,13 @@ void sgemm_one_thread(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t 
 
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* A,
            int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  sgemm_rows(trans_a, trans_b, M, N, K, A, lda, B, ldb, beta, C, ldc, {}, {});
+}
+
+void sgemm_rows(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const float* A,
+                int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc,
+                const std::function<void(int64_t, int64_t)>& before,
+                const std::function<void(int64_t, int64_t)>& after) {
   if (M == 0 || N == 0) return;
 #ifdef __AVX2__
   if (trans_b && !(g_sgemm.load(std::memory_order_relaxed) && use_blas(trans_a, M, N, K))) {
@@ -215,7 +239,9 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, const fl
   int64_t grain = std::max<int64_t>(8, (kMinWorkPerThread + row_work - 1) / row_work);
   parallel_for(M, grain, [&](int64_t m0, int64_t m1) {
     const float* a = A + (trans_a ? m0 : m0 * lda);
+    if (before) before(m0, m1);
     sgemm_one_thread(trans_a, trans_b, m1 - m0, N, K, a, lda, B, ldb, beta, C + m0 * ldc, ldc);
+    if (after) after(m0, m1);
   });
 }
 
