@@ -30,7 +30,7 @@ class BatchLoops:
                 break
         return step > 0
 
-    def _evaluate_batches(self, source, callbacks):
+    def _evaluate_batches(self, source, callbacks, progress=None):
         if self._network is not None:  # a batch source may build the model on its first batch
             self._network.reset_results()
         callbacks.on_test_begin()
@@ -45,11 +45,13 @@ class BatchLoops:
             self._network.evaluate_run(x, y, sw, None, 0, x.shape[0], 1, y.shape[1])
             if want:
                 callbacks.on_test_batch_end(step, self._logs())
+            elif progress is not None:
+                progress.update(step + 1, self._logs())
         logs = self._logs()
         callbacks.on_test_end(logs)
         return logs
 
-    def _predict_batches(self, source, callbacks):
+    def _predict_batches(self, source, callbacks, progress=None):
         outputs = []
         callbacks.on_predict_begin()
         want = callbacks.wants_batches("predict")
@@ -60,6 +62,8 @@ class BatchLoops:
             outputs.append(out)
             if want:
                 callbacks.on_predict_batch_end(step, {"outputs": out})
+            elif progress is not None:
+                progress.update(step + 1, None)
         callbacks.on_predict_end()
         if not outputs:
             raise ValueError("The input to predict() produced no batches")

@@ -293,20 +293,11 @@ class Trainer(BatchLoops):
         redraw the progress bar a few times a second. `start`: first row of the order."""
         net, target = self._network, y.shape[1]
         done = self.__dict__.pop("_resume_step", 0)  # a backup saved mid-epoch (as below)
-        if progress is None:
-            net.train_run(x, y, sw, order, start + done * batch_size, batch_size, steps - done,
-                          target)
-            return
-        chunk = 1
-        while done < steps:
-            t0 = time.perf_counter()
-            k = min(chunk, steps - done)
-            net.train_run(x, y, sw, order, start + done * batch_size, batch_size, k, target)
-            done += k
-            progress.update(done, self._logs())
-            elapsed = time.perf_counter() - t0
-            # Aim each chunk at one redraw interval.
-            chunk = max(1, int(k * REDRAW_SECONDS / max(elapsed, 1e-6)))
+
+        def run(first, count):
+            net.train_run(x, y, sw, order, start + first * batch_size, batch_size, count, target)
+
+        _run_steps(progress, done, steps, run, self._logs)
 
     def _run_with_batch_hooks(self, cbs, x, y, sw, order, start, batch_size, steps):
         # The native run calls the hooks that do something (fetched once) between executions.
@@ -326,25 +317,23 @@ class Trainer(BatchLoops):
         if is_batch_source(x):
             _check_batch_source_args(y, sample_weight, 0.0)
             source = BatchSource(x, steps)
-            cbs = CallbackList(callbacks, model=self, verbose=verbose, epochs=1,
-                               steps=source.num_steps())
-            logs = self._evaluate_batches(source, cbs)
+            cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
+                               verbose=verbose, epochs=1, steps=source.num_steps())
+            logs = self._evaluate_batches(source, cbs, _progress(cbs, verbose))
         else:
             if y is None:
                 raise ValueError("evaluate() needs targets `y` for array input")
             x, y, sw = self._prepare(x, y, sample_weight)
             n = x.shape[0] // self._rows_per_sample
-            cbs = CallbackList(callbacks, model=self, verbose=verbose, epochs=1,
-                               steps=steps or math.ceil(n / batch_size))
+            cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
+                               verbose=verbose, epochs=1, steps=steps or math.ceil(n / batch_size))
             logs = self._evaluate_arrays(x, y, sw, batch_size=batch_size, steps=steps,
-                                         callbacks=cbs)
-        if verbose:
-            _print_evaluate_summary(cbs.params.get("steps"), logs, verbose)
+                                         callbacks=cbs, progress=_progress(cbs, verbose))
         if return_dict:
             return logs
         return self._logs_as_list(logs)
 
-    def _evaluate_arrays(self, x, y, sw, batch_size, steps, callbacks):
+    def _evaluate_arrays(self, x, y, sw, batch_size, steps, callbacks, progress=None):
         net = self._network
         n = x.shape[0] // self._rows_per_sample
         steps = math.ceil(n / batch_size) if steps is None else int(steps)
@@ -357,7 +346,8 @@ class Trainer(BatchLoops):
                 callbacks.listeners("on_test_batch_begin"),
                 callbacks.listeners("on_test_batch_end"), self._log_plan(), None)
         else:
-            net.evaluate_run(x, y, sw, None, 0, batch_size, steps, y.shape[1])
+            _run_steps(progress, 0, steps, lambda first, count: net.evaluate_run(
+                x, y, sw, None, first * batch_size, batch_size, count, y.shape[1]), self._logs)
         logs = self._logs()
         callbacks.on_test_end(logs)
         return logs
@@ -370,20 +360,25 @@ class Trainer(BatchLoops):
             out = fast_path.forward(self, x)
             if out is not None:
                 return out
+        verbose = _resolve_verbose(verbose)
         if is_batch_source(x):
-            return self._predict_batches(BatchSource(x, steps), CallbackList(callbacks, model=self))
+            source = BatchSource(x, steps)
+            cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                               epochs=1, steps=source.num_steps())
+            return self._predict_batches(source, cbs, _progress(cbs, verbose))
         x = da.to_float32_rows(x, "x")
         self._build_from_data(x)
         self._check_input_shape(x)
         n = x.shape[0]
         if steps is not None:
             n = min(n, int(steps) * batch_size)
-        if not callbacks:  # nobody listens: skip the callback machinery entirely
+        if not callbacks and not verbose:  # nobody listens: skip the callback machinery
             return self._forward(x[:n])
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=math.ceil(n / batch_size))
         rps = self._rows_per_sample
         x, n, batch_size = self._as_rows(x), n * rps, batch_size * rps  # native rows
         out = np.empty((n, self._network.output_dim), dtype=np.float32)
-        cbs = CallbackList(callbacks, model=self)
         cbs.on_predict_begin()
         if cbs.wants_batches("predict"):
             spe = self.steps_per_execution
@@ -392,6 +387,13 @@ class Trainer(BatchLoops):
                 count = min(spe * batch_size, n - start)
                 self._network.predict_run(x, None, start, count, batch_size, out[start:])
                 cbs.on_predict_batch_end(step + spe - 1, {"outputs": out[start:start + count]})
+        elif verbose == 1:
+            def run(first, count):
+                start = first * batch_size
+                rows = min(count * batch_size, n - start)
+                self._network.predict_run(x, None, start, rows, batch_size, out[start:])
+
+            _run_steps(cbs.progress(), 0, math.ceil(n / batch_size), run, lambda: None)
         elif n:
             self._network.predict_run(x, None, 0, n, max(batch_size, 256), out)
         cbs.on_predict_end()
@@ -479,16 +481,27 @@ def _core_permutation(n, seed, stream):
     return core.random_permutation(n, seed, stream)
 
 
-def _print_evaluate_summary(steps, logs, verbose):
-    """Keras's evaluate output: the finished progress bar (verbose=1) or one line (2)."""
-    from densefit.callbacks.progbar import _format_logs
+def _progress(callbacks, verbose):
+    """The ProgbarLogger to feed from the loop: only a live bar (verbose=1) needs updates."""
+    return callbacks.progress() if verbose == 1 else None
 
-    steps = steps or 0
-    metrics = " - " + _format_logs(logs) if logs else ""
-    if verbose == 1:
-        print(f"{steps}/{steps} " + "━" * 20 + metrics)
-    else:
-        print(f"{steps}/{steps} - {metrics[3:]}" if metrics else f"{steps}/{steps}")
+
+def _run_steps(progress, done, steps, run, logs):
+    """Runs steps [done, steps) as `run(first, count)`: in one call when no progress bar is
+    drawn, else in chunks sized to one redraw interval, handing the bar the steps done and
+    `logs()` after each."""
+    if progress is None:
+        if done < steps:
+            run(done, steps - done)
+        return
+    chunk = 1
+    while done < steps:
+        t0 = time.perf_counter()
+        count = min(chunk, steps - done)
+        run(done, count)
+        done += count
+        progress.update(done, logs())
+        chunk = max(1, int(count * REDRAW_SECONDS / max(time.perf_counter() - t0, 1e-6)))
 
 
 def _batch_chunk_order(n, batch_size, seed, stream):

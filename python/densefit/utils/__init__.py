@@ -1,7 +1,8 @@
-"""Keras utils: set_random_seed, to_categorical."""
+"""Keras utils: Progbar, PyDataset, set_random_seed, to_categorical."""
 
 import numpy as np
 
+from densefit.utils.progbar import Progbar
 from densefit.utils.py_dataset import PyDataset
 from densefit.utils.random import set_random_seed
 
@@ -19,4 +20,4 @@ def to_categorical(x, num_classes=None):
     return out.reshape(shape + (num_classes,))
 
 
-__all__ = ["PyDataset", "set_random_seed", "to_categorical"]
+__all__ = ["Progbar", "PyDataset", "set_random_seed", "to_categorical"]
