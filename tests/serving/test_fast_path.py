@@ -19,6 +19,19 @@ def test_single_rows_equal_batched_predict_bitwise():
         np.testing.assert_array_equal(model.predict(row, verbose=0), batched[i:i + 1])
 
 
+@pytest.mark.parametrize("inputs_, hidden, outputs", [
+    (784, (256, 256), 10),  # W4: whole 256-column register panels
+    (37, (300, 7), 1),      # panels of every width, then scalar columns; odd input width
+    (5, (1, 520), 3),
+])
+def test_single_rows_equal_batched_predict_for_any_widths(inputs_, hidden, outputs):
+    model = w4_like(hidden=hidden, inputs=inputs_, outputs=outputs)
+    x = inputs(12, inputs_)
+    batched = network_predict(model, x, 12)
+    for i in range(x.shape[0]):
+        np.testing.assert_array_equal(model.predict_on_batch(x[i:i + 1]), batched[i:i + 1])
+
+
 @pytest.mark.parametrize("rows", [0, 1, 2, 5, 6, 7, 300, 1100])
 def test_every_batch_size_matches_the_general_path(rows):
     model = w4_like()
