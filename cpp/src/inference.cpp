@@ -21,10 +21,9 @@ namespace {
 constexpr int64_t kGemvMaxRows = 6;
 // Large batches run in chunks of this many rows, so a thread's scratch stays small.
 constexpr int64_t kChunkRows = 512;
-// A few-row product runs on the calling thread. Splitting its columns over the pool's spinning
-// workers was tried: on the shared 2-core machine the second core is rarely free, and the
-// split made single-sample latency no better and the 1-thread serving loop 2x slower (its
-// woken worker spins against the caller), so concurrent callers scale over cores instead.
+// A few-row product runs on the calling thread; concurrent callers scale over the cores.
+// (Splitting one sample over both cores would need per-core packed weights and a spinning
+// helper; docs/serving.md has what a prototype measured.)
 
 #ifdef __AVX2__
 // y[j0, j0 + P·S::kWidth) = x[0, K) · W[0, K)[those columns]: P accumulators stay in registers
