@@ -26,62 +26,84 @@ constexpr int64_t kChunkRows = 512;
 // helper; docs/serving.md has what a prototype measured.)
 
 #ifdef __AVX2__
-// y[j0, j0 + P·S::kWidth) = x[0, K) · W[0, K)[those columns]: P accumulators stay in registers
-// for the whole of K while W's rows stream past, one multiply-add per weight in increasing k.
-template <class S, int P>
-inline void gemv_panel(const float* x, const float* W, int64_t K, int64_t N, int64_t j0,
+// Rows [0, R) of y, columns [j0, j0 + P·S::kWidth): y[r] = x[r] · W[those columns]. The R×P
+// accumulators stay in registers for the whole of K while W's rows stream past; each load of
+// W feeds all R rows (one multiply-add per row and weight, in increasing k).
+template <class S, int R, int P>
+inline void gemv_panel(const float* x, int64_t K, const float* W, int64_t N, int64_t j0,
                        float* y) {
   using V = typename S::V;
   constexpr int kW = S::kWidth;
-  V acc[P];
-  for (int p = 0; p < P; ++p) acc[p] = S::zero();
+  V acc[R][P];
+  for (int r = 0; r < R; ++r)
+    for (int p = 0; p < P; ++p) acc[r][p] = S::zero();
   const float* w = W + j0;
   for (int64_t k = 0; k < K; ++k, w += N) {
-    const V a = S::splat(x[k]);
-    for (int p = 0; p < P; ++p) acc[p] = S::fma(a, S::load(w + kW * p), acc[p]);
+    V a[R];
+    for (int r = 0; r < R; ++r) a[r] = S::splat(x[r * K + k]);
+    for (int p = 0; p < P; ++p) {
+      const V b = S::load(w + kW * p);
+      for (int r = 0; r < R; ++r) acc[r][p] = S::fma(a[r], b, acc[r][p]);
+    }
   }
-  for (int p = 0; p < P; ++p) S::store(y + j0 + kW * p, acc[p]);
+  for (int r = 0; r < R; ++r)
+    for (int p = 0; p < P; ++p) S::store(y + r * N + j0 + kW * p, acc[r][p]);
 }
 
-// Panels as wide as the registers allow (16 zmm or 8 ymm accumulators: enough independent
-// chains to hide the multiply-add latency), then narrower ones for the remaining columns.
-template <class S, int P>
-inline int64_t gemv_panels(const float* x, const float* W, int64_t K, int64_t N, int64_t j,
+// Panels as wide as the registers allow (R·P = 16 zmm or 8 ymm accumulators: enough
+// independent chains to hide the multiply-add latency), then narrower ones for what is left.
+// Returns the first column not done.
+template <class S, int R, int P>
+inline int64_t gemv_panels(const float* x, int64_t K, const float* W, int64_t N, int64_t j,
                            float* y) {
-  for (; j + P * S::kWidth <= N; j += P * S::kWidth) gemv_panel<S, P>(x, W, K, N, j, y);
-  if constexpr (P > 1) return gemv_panels<S, P / 2>(x, W, K, N, j, y);
+  for (; j + P * S::kWidth <= N; j += P * S::kWidth) gemv_panel<S, R, P>(x, K, W, N, j, y);
+  if constexpr (P > 1) return gemv_panels<S, R, P / 2>(x, K, W, N, j, y);
   return j;
 }
 #endif
 
-// y[N] = x[K] * W[K, N] (W row-major, Keras's kernel layout), then + bias.
-//
-// A batch-1 product streams every weight once and does one multiply-add per weight, so it is
-// bound by how fast W arrives. The kernel keeps a panel of up to 256 outputs in registers and
-// reads W a full row-panel at a time: for W4's 256-wide layers that is one sequential stream
-// through the whole kernel, which the prefetchers follow at the cache's read bandwidth
-// (measured on Zen 5: 181 GB/s on a 784x256 kernel, as fast as a plain read of it, where the
-// former 8-row x 32-column blocks, y reloaded per block, ran at 130 GB/s).
-//
-// Each y[j] is accumulated exactly as the GEMM tiles do it (0, then one fused multiply-add per
-// k in increasing k, then + bias), so a row's result does not depend on the batch it came in.
-void gemv(const float* x, const float* W, const float* bias, int64_t K, int64_t N, float* y) {
+// Rows [0, R) of y[R, N] = x[R, K] * W[K, N] (W row-major, Keras's kernel layout), + bias.
+template <int R>
+void gemv_rows(const float* x, const float* W, const float* bias, int64_t K, int64_t N,
+               float* y) {
   int64_t j = 0;
 #ifdef __AVX2__
 #ifdef __AVX512F__
-  j = gemv_panels<simd::Zmm, 16>(x, W, K, N, j, y);
+  j = gemv_panels<simd::Zmm, R, 16 / R>(x, K, W, N, j, y);
 #endif
-  j = gemv_panels<simd::Ymm, 8>(x, W, K, N, j, y);
+  j = gemv_panels<simd::Ymm, R, 8 / R>(x, K, W, N, j, y);
 #endif
-  for (; j < N; j += 8) {  // columns left over (all of them without AVX2): 8 scalar chains
-    const int64_t width = std::min<int64_t>(8, N - j);
-    float acc[8] = {};
-    for (int64_t k = 0; k < K; ++k)
-      for (int64_t t = 0; t < width; ++t) acc[t] = std::fma(x[k], W[k * N + j + t], acc[t]);
-    for (int64_t t = 0; t < width; ++t) y[j + t] = acc[t];
-  }
+  for (int r = 0; r < R; ++r)
+    for (int64_t c = j; c < N; c += 8) {  // columns left over (all without AVX2): scalar chains
+      const int64_t width = std::min<int64_t>(8, N - c);
+      float acc[8] = {};
+      for (int64_t k = 0; k < K; ++k)
+        for (int64_t t = 0; t < width; ++t)
+          acc[t] = std::fma(x[r * K + k], W[k * N + c + t], acc[t]);
+      for (int64_t t = 0; t < width; ++t) y[r * N + c + t] = acc[t];
+    }
   if (bias)
-    for (int64_t c = 0; c < N; ++c) y[c] += bias[c];
+    for (int r = 0; r < R; ++r)
+      for (int64_t c = 0; c < N; ++c) y[r * N + c] += bias[c];
+}
+
+// y[rows, N] = x[rows, K] * W[K, N] + bias for a few rows (fewer than kGemvMaxRows).
+//
+// A few-row product streams every weight once per group of rows, so it is bound by how fast W
+// arrives. The kernel keeps a panel of up to 256 outputs (one row; 128 for two, 64 for four)
+// in registers and reads W's rows across the panel: for W4's 256-wide layers and one sample
+// that is one sequential stream through the whole kernel, which the prefetchers follow at the
+// cache's read bandwidth (measured on Zen 5: 181 GB/s on a 784x256 kernel, as fast as a plain
+// read of it, where the former 8-row x 32-column blocks, y reloaded per block, ran at 130).
+//
+// Each y[j] is accumulated exactly as the GEMM tiles do it (0, then one fused multiply-add per
+// k in increasing k, then + bias), so a row's result does not depend on the batch it came in.
+void gemv(const float* x, int64_t rows, const float* W, const float* bias, int64_t K,
+          int64_t N, float* y) {
+  int64_t r = 0;
+  for (; r + 4 <= rows; r += 4) gemv_rows<4>(x + r * K, W, bias, K, N, y + r * N);
+  for (; r + 2 <= rows; r += 2) gemv_rows<2>(x + r * K, W, bias, K, N, y + r * N);
+  for (; r < rows; ++r) gemv_rows<1>(x + r * K, W, bias, K, N, y + r * N);
 }
 
 void dense(const InferenceLayer& L, const float* in, int64_t rows, float* out) {
@@ -90,8 +112,7 @@ void dense(const InferenceLayer& L, const float* in, int64_t rows, float* out) {
                   L.activation_alpha, out, out);
     return;
   }
-  for (int64_t r = 0; r < rows; ++r)
-    gemv(in + r * L.in_dim, L.kernel, L.bias, L.in_dim, L.out_dim, out + r * L.out_dim);
+  gemv(in, rows, L.kernel, L.bias, L.in_dim, L.out_dim, out);
   if (L.activation != Activation::Linear)
     activation_forward(L.activation, L.activation_alpha, out, out, rows, L.out_dim);
 }

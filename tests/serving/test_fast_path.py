@@ -30,9 +30,11 @@ def test_single_rows_equal_batched_predict_for_any_widths(inputs_, hidden, outpu
     batched = network_predict(model, x, 12)
     for i in range(x.shape[0]):
         np.testing.assert_array_equal(model.predict_on_batch(x[i:i + 1]), batched[i:i + 1])
+    for rows in (2, 3, 4, 5):  # the few-row kernel groups rows by 4, 2 and 1
+        np.testing.assert_array_equal(model.predict_on_batch(x[:rows]), batched[:rows])
 
 
-@pytest.mark.parametrize("rows", [0, 1, 2, 5, 6, 7, 300, 1100])
+@pytest.mark.parametrize("rows", [0, 1, 2, 3, 4, 5, 6, 7, 300, 1100])
 def test_every_batch_size_matches_the_general_path(rows):
     model = w4_like()
     x = inputs(rows, 48)
