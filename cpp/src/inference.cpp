@@ -77,9 +77,10 @@ void gemv_rows(const float* x, const float* W, const float* bias, int64_t K, int
     for (int64_t c = j; c < N; c += 8) {  // columns left over (all without AVX2): scalar chains
       const int64_t width = std::min<int64_t>(8, N - c);
       float acc[8] = {};
+      // Written as the GEMM's portable kernel writes it (gemm.cpp), so the compiler fuses the
+      // multiply-add in both or in neither and a row matches its batched result bit for bit.
       for (int64_t k = 0; k < K; ++k)
-        for (int64_t t = 0; t < width; ++t)
-          acc[t] = std::fma(x[r * K + k], W[k * N + c + t], acc[t]);
+        for (int64_t t = 0; t < width; ++t) acc[t] += x[r * K + k] * W[k * N + c + t];
       for (int64_t t = 0; t < width; ++t) y[r * N + c + t] = acc[t];
     }
   if (bias)
