@@ -159,13 +159,19 @@ void small_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float*
     else if (beta != 1.0f) for (int64_t j = 0; j < N; ++j) c[j] *= beta;
   }
   if (!tb) {
-    // B rows are contiguous along N: accumulate C rows with axpy.
+    // B rows are contiguous along N: accumulate each row of A·B with axpy from zero, then add
+    // it to C, as the register tiles do (C + Σ, not a running sum from C), so this fallback
+    // rounds as they do and as the serving GEMV does.
+    thread_local std::vector<float> row;
+    row.resize(size_t(N));
     for (int64_t i = 0; i < M; ++i) {
       float* c = C + i * ldc;
+      std::fill(row.begin(), row.end(), 0.0f);
       for (int64_t k = 0; k < K; ++k) {
         float a = ta ? A[k * lda + i] : A[i * lda + k];
-        axpy_row(c, B + k * ldb, a, N);
+        axpy_row(row.data(), B + k * ldb, a, N);
       }
+      for (int64_t j = 0; j < N; ++j) c[j] += row[j];
     }
   } else if (!ta) {
     // B^T: C[i, j] = dot(A[i, :], B[j, :]), both contiguous along K.
