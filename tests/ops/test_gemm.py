@@ -34,3 +34,20 @@ def test_both_paths_agree(core, limit):
     finally:
         core.set_small_gemm_limit(old)
     np.testing.assert_allclose(got, a.astype(np.float64) @ b, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("shape", [(16, 256, 256), (9, 37, 45), (8, 8, 8), (5, 70, 3)])
+def test_transposed_b_equals_the_transposed_copy_bitwise(core, shape):
+    """On the built-in path B^T is transposed into a scratch copy (blocked, 8x8 register
+    transposes): it must be exactly the product with B^T copied by NumPy."""
+    M, N, K = shape
+    rng = np.random.default_rng(N + K)
+    a = rng.normal(size=(M, K)).astype(np.float32)
+    b = rng.normal(size=(N, K)).astype(np.float32)
+    old = core.small_gemm_limit()
+    try:
+        core.set_small_gemm_limit(1 << 40)  # the built-in kernels, not BLAS
+        np.testing.assert_array_equal(core.sgemm(False, True, a, b),
+                                      core.sgemm(False, False, a, np.ascontiguousarray(b.T)))
+    finally:
+        core.set_small_gemm_limit(old)

@@ -2,6 +2,7 @@
 
 #include "cpu/denormals.h"
 #include "cpu/simd.h"
+#include "cpu/transpose.h"
 #include "densefit/parallel.h"
 
 #include <dlfcn.h>
@@ -238,8 +239,7 @@ void sgemm_rows(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, con
     // thread slice (dX = dZ * W^T transposes a whole weight matrix).
     thread_local std::vector<float> b_t;
     if (b_t.size() < size_t(K * N)) b_t.resize(size_t(K * N));
-    for (int64_t j = 0; j < N; ++j)
-      for (int64_t k = 0; k < K; ++k) b_t[size_t(k * N + j)] = B[j * ldb + k];
+    transpose(B, N, K, ldb, b_t.data(), N);
     B = b_t.data();
     ldb = N;
     trans_b = false;
