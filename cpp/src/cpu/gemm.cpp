@@ -59,9 +59,10 @@ using simd::Ymm;
 // rows are stored. Every C element is 0, then one multiply-add per k in increasing k, then
 // beta*C added: the same numbers whatever the register width, tile or batch (inference's
 // one-row kernel accumulates the same way).
+// `panel` is B's column j0 (row stride ldb).
 template <class S, int ROWS, int LANES>
 void tile_kernel(int64_t M, int64_t j0, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
-                 const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+                 const float* panel, int64_t ldb, float beta, float* C, int64_t ldc) {
   using V = typename S::V;
   constexpr int W = S::kWidth;
   for (int64_t i0 = 0; i0 < M; i0 += ROWS) {
@@ -70,7 +71,7 @@ void tile_kernel(int64_t M, int64_t j0, int64_t K, const float* A, int64_t sa_i,
     V acc[ROWS][LANES];
     for (int r = 0; r < ROWS; ++r)
       for (int l = 0; l < LANES; ++l) acc[r][l] = S::zero();
-    const float* b_row = B + j0;
+    const float* b_row = panel;
     for (int64_t k = 0; k < K; ++k, b_row += ldb) {
       V b[LANES];
       for (int l = 0; l < LANES; ++l) b[l] = S::load(b_row + W * l);
@@ -93,26 +94,54 @@ void tile_kernel(int64_t M, int64_t j0, int64_t K, const float* A, int64_t sa_i,
 // Full-width column blocks of B (N a multiple of 8): tiles of two registers' width (6x16 with
 // ymm: 12 accumulators; 8x32 with zmm: 16 of the 32 registers), then one-register and, with
 // zmm, ymm tile columns for what remains.
-void tiles(int64_t M, int64_t N, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
-           const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+void column_tiles(int64_t M, int64_t N, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
+                  const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   constexpr int W = Widest::kWidth;
   // A few rows (single-sample inference): one-row tiles, so no row is computed twice.
   const bool few = M < 6;
+  // Panels that many row tiles read are copied contiguous first: with B's rows 4 KB apart
+  // (W5's 1024-wide layers) an unpacked K x 32 panel maps to a few cache sets and is evicted
+  // between tiles. The copy changes no arithmetic; it pays where the panel is read by more
+  // than 16 row tiles or would alias (measured by bench/gemm_shapes.py, docs/cpu-gemm.md).
+  const bool pack = K >= 64 && (M > 128 || (M > 8 && ldb % 1024 == 0));
+  thread_local std::vector<float> packed;
   int64_t j0 = 0;
   for (; j0 + 2 * W <= N; j0 += 2 * W) {
-    if (few) tile_kernel<Widest, 1, 2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
-    else if (W == 16) tile_kernel<Widest, 8, 2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
-    else tile_kernel<Widest, 6, 2>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+    const float* panel = B + j0;
+    int64_t ld = ldb;
+    if (pack) {
+      if (packed.size() < size_t(K * 2 * W)) packed.resize(size_t(K * 2 * W));
+      for (int64_t k = 0; k < K; ++k)
+        std::memcpy(packed.data() + k * 2 * W, B + k * ldb + j0, sizeof(float) * 2 * W);
+      panel = packed.data();
+      ld = 2 * W;
+    }
+    if (few) tile_kernel<Widest, 1, 2>(M, j0, K, A, sa_i, sa_k, panel, ld, beta, C, ldc);
+    else if (W == 16) tile_kernel<Widest, 8, 2>(M, j0, K, A, sa_i, sa_k, panel, ld, beta, C, ldc);
+    else tile_kernel<Widest, 6, 2>(M, j0, K, A, sa_i, sa_k, panel, ld, beta, C, ldc);
   }
   if (W == 16 && j0 + 16 <= N) {
-    if (few) tile_kernel<Widest, 1, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
-    else tile_kernel<Widest, 8, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+    if (few) tile_kernel<Widest, 1, 1>(M, j0, K, A, sa_i, sa_k, B + j0, ldb, beta, C, ldc);
+    else tile_kernel<Widest, 8, 1>(M, j0, K, A, sa_i, sa_k, B + j0, ldb, beta, C, ldc);
     j0 += 16;
   }
   if (j0 < N) {  // 8 columns left
-    if (few) tile_kernel<Ymm, 1, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
-    else tile_kernel<Ymm, 8, 1>(M, j0, K, A, sa_i, sa_k, B, ldb, beta, C, ldc);
+    if (few) tile_kernel<Ymm, 1, 1>(M, j0, K, A, sa_i, sa_k, B + j0, ldb, beta, C, ldc);
+    else tile_kernel<Ymm, 8, 1>(M, j0, K, A, sa_i, sa_k, B + j0, ldb, beta, C, ldc);
   }
+}
+
+// Every column panel of B passes over the rows of A once per block of rows, so a block's A
+// rows should stay in L2 meanwhile: blocks of about 256 KB of A. Without this, W5's
+// 1024-deep products (a 256-row slice of A is 1 MB) re-read A from L3 for each of the 32
+// panels. Blocking rows changes no arithmetic: each C element is computed as before.
+void tiles(int64_t M, int64_t N, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
+           const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  constexpr int64_t kBlockBytes = 256 * 1024;
+  const int64_t block = std::max<int64_t>(8, kBlockBytes / (4 * std::max<int64_t>(K, 1)) / 8 * 8);
+  for (int64_t m0 = 0; m0 < M; m0 += block)
+    column_tiles(std::min(block, M - m0), N, K, A + m0 * sa_i, sa_i, sa_k, B, ldb, beta,
+                 C + m0 * ldc, ldc);
 }
 
 bool avx2_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
