@@ -94,8 +94,8 @@ void tile_kernel(int64_t M, int64_t j0, int64_t K, const float* A, int64_t sa_i,
 // Full-width column blocks of B (N a multiple of 8): tiles of two registers' width (6x16 with
 // ymm: 12 accumulators; 8x32 with zmm: 16 of the 32 registers), then one-register and, with
 // zmm, ymm tile columns for what remains.
-void column_tiles(int64_t M, int64_t N, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
-                  const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+void tiles(int64_t M, int64_t N, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
+           const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   constexpr int W = Widest::kWidth;
   // A few rows (single-sample inference): one-row tiles, so no row is computed twice.
   const bool few = M < 6;
@@ -129,19 +129,6 @@ void column_tiles(int64_t M, int64_t N, int64_t K, const float* A, int64_t sa_i,
     if (few) tile_kernel<Ymm, 1, 1>(M, j0, K, A, sa_i, sa_k, B + j0, ldb, beta, C, ldc);
     else tile_kernel<Ymm, 8, 1>(M, j0, K, A, sa_i, sa_k, B + j0, ldb, beta, C, ldc);
   }
-}
-
-// Every column panel of B passes over the rows of A once per block of rows, so a block's A
-// rows should stay in L2 meanwhile: blocks of about 256 KB of A. Without this, W5's
-// 1024-deep products (a 256-row slice of A is 1 MB) re-read A from L3 for each of the 32
-// panels. Blocking rows changes no arithmetic: each C element is computed as before.
-void tiles(int64_t M, int64_t N, int64_t K, const float* A, int64_t sa_i, int64_t sa_k,
-           const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  constexpr int64_t kBlockBytes = 256 * 1024;
-  const int64_t block = std::max<int64_t>(8, kBlockBytes / (4 * std::max<int64_t>(K, 1)) / 8 * 8);
-  for (int64_t m0 = 0; m0 < M; m0 += block)
-    column_tiles(std::min(block, M - m0), N, K, A + m0 * sa_i, sa_i, sa_k, B, ldb, beta,
-                 C + m0 * ldc, ldc);
 }
 
 bool avx2_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
@@ -228,15 +215,17 @@ constexpr int64_t kMinWorkPerThread = 256 * 1024;
 // built-in tiles while the B operand fits in L2 (every W1-W4 product; OpenBLAS loses 2-3x on
 // row slices of <= 128 rows there, and called from several threads at once it also maps and
 // zeroes fresh buffers), OpenBLAS for large B (W5's 1024x1024), where its packing and cache
-// blocking win. With AVX-512 tiles (zmm, twice OpenBLAS's AVX2 kernels' width) the tiles
-// win on a large B too (W5's 1024x1024 at 512 or 256 rows: 320-340 vs 250 GFLOP/s on two Zen
-// 5 cores), except a large B^T, whose one-off transpose costs more than the product gains.
-bool use_blas(bool /*trans_a*/, bool trans_b, int64_t /*M*/, int64_t N, int64_t K) {
+// blocking win over AVX2 tiles. AVX-512 tiles (zmm, twice OpenBLAS's AVX2 kernels' width) win
+// on every shape measured, a large B^T with its transpose included (W5's dX: 330 vs 250
+// GFLOP/s on two Zen 5 cores), so with them OpenBLAS is not used.
+bool use_blas(bool /*trans_a*/, bool /*trans_b*/, int64_t /*M*/, int64_t N, int64_t K) {
 #ifdef __AVX512F__
-  if (!trans_b) return false;
-#endif
-  (void)trans_b;
+  (void)N;
+  (void)K;
+  return false;
+#else
   return N * K > g_small_limit.load(std::memory_order_relaxed);
+#endif
 }
 
 void sgemm_one_thread(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
