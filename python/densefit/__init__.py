@@ -5,13 +5,13 @@
 
 __version__ = "0.1.0"
 
-from densefit import (activations, callbacks, config, constraints, initializers, layers, losses,
+from densefit import (activations, backend, callbacks, config, constraints, initializers, layers, losses,
                       metrics, ops, optimizers, regularizers, saving, utils)
 from densefit.layers import Input
 from densefit.models import Model, Sequential
 from densefit import models
 from densefit.serving.cmake_package import get_cmake_dir
 
-__all__ = ["Input", "Model", "Sequential", "activations", "callbacks", "config", "constraints",
+__all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "config", "constraints",
            "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
            "regularizers", "saving", "utils", "get_cmake_dir", "__version__"]

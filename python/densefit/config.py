@@ -77,3 +77,53 @@ def epsilon():
 
 def backend():
     return "densefit"
+
+
+_IMAGE_DATA_FORMATS = ("channels_last", "channels_first")
+_image_data_format = "channels_last"
+
+
+def set_floatx(value):
+    """densefit computes in float32 only: anything else is refused rather than ignored."""
+    if value != "float32":
+        raise ValueError(f"densefit computes in float32 only; set_floatx({value!r}) is not "
+                         f"supported (Keras accepts 'float16', 'bfloat16', 'float32', 'float64')")
+
+
+def set_epsilon(value):
+    """The native losses are built with Keras's default fuzz factor 1e-7; another value would
+    be silently ignored by them, so it is refused."""
+    if value != epsilon():
+        raise ValueError(f"densefit's losses use Keras's default epsilon {epsilon()}; "
+                         f"set_epsilon({value!r}) is not supported")
+
+
+def image_data_format():
+    return _image_data_format
+
+
+def set_image_data_format(data_format):
+    global _image_data_format
+    if data_format not in _IMAGE_DATA_FORMATS:
+        raise ValueError(f"The `data_format` argument must be one of {set(_IMAGE_DATA_FORMATS)}. "
+                         f"Received: data_format={data_format!r}")
+    _image_data_format = data_format
+
+
+# Keras filters its own frames out of tracebacks; densefit has none to filter, but scripts
+# toggle and query the setting.
+_traceback_filtering = True
+
+
+def enable_traceback_filtering():
+    global _traceback_filtering
+    _traceback_filtering = True
+
+
+def disable_traceback_filtering():
+    global _traceback_filtering
+    _traceback_filtering = False
+
+
+def is_traceback_filtering_enabled():
+    return _traceback_filtering

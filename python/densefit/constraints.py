@@ -53,6 +53,8 @@ class MinMaxNorm(Constraint):
 
 
 ALL = {"MaxNorm": MaxNorm, "NonNeg": NonNeg, "UnitNorm": UnitNorm, "MinMaxNorm": MinMaxNorm}
+# Keras's lower-case aliases (its registry resolves the same snake_case names).
+max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
 
 
 def get(identifier):

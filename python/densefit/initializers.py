@@ -196,7 +196,9 @@ ALL = {
                 GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Constant, Zeros,
                 Ones, Identity, Orthogonal)
 }
-_ALIASES = {"IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal}
+# Keras registers these short names too (keras/src/initializers/__init__.py).
+_ALIASES = {"IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+            "normal": RandomNormal, "uniform": RandomUniform, "one": Ones, "zero": Zeros}
 
 
 def get(identifier):

@@ -31,7 +31,10 @@ class L1L2(Regularizer):
 
 class L1(L1L2):
     def __init__(self, l1=0.01):
-        super().__init__(l1=l1)
+        super().__init__(l1=0.01 if l1 is None else l1)
+        # Keras's L1 (only L1) keeps its factor as a float32 tensor: its config reads
+        # 0.30000001192092896 for 0.3, and so does ours, so saved files compare equal.
+        self.l1 = float(np.float32(self.l1))
 
     def get_config(self):
         return {"l1": self.l1}
@@ -39,15 +42,15 @@ class L1(L1L2):
 
 class L2(L1L2):
     def __init__(self, l2=0.01):
-        super().__init__(l2=l2)
+        super().__init__(l2=0.01 if l2 is None else l2)
 
     def get_config(self):
         return {"l2": self.l2}
 
 
-def l1_l2(l1=0.01, l2=0.01):
-    return L1L2(l1, l2)
-
+# Keras 3's lower-case aliases are the classes themselves (so `l1_l2()` defaults to 0.0 and
+# 0.0, not Keras 2's 0.01), and its registry resolves "l1", "l2" and "l1l2" but not "l1_l2".
+l1, l2, l1_l2 = L1, L2, L1L2
 
 ALL = {"L1": L1, "L2": L2, "L1L2": L1L2}
 
@@ -55,7 +58,8 @@ ALL = {"L1": L1, "L2": L2, "L1L2": L1L2}
 def get(identifier):
     if identifier is None:
         return None
-    return resolve_name("regularizer", identifier, ALL, {"l1_l2": L1L2}, Regularizer)
+    return resolve_name("regularizer", identifier, ALL, {"l1": L1, "l2": L2, "l1l2": L1L2},
+                        Regularizer, snake_names=False)
 
 
 def serialize(reg):
