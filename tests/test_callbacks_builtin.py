@@ -78,7 +78,9 @@ def test_csv_logger_writes_and_appends(tmp_path):
     model.fit(x, y, epochs=1, verbose=0, callbacks=[callbacks.CSVLogger(path, append=True)])
     rows = list(csv.DictReader(open(path)))
     assert [r["epoch"] for r in rows] == ["0", "1", "0"]
-    assert set(rows[0]) == {"epoch", "loss", "mae"}
+    # Keras's columns: val_ ones too (NA here), so validation added later keeps them.
+    assert set(rows[0]) == {"epoch", "loss", "mae", "val_loss", "val_mae"}
+    assert rows[0]["val_loss"] == "NA"
 
 
 def test_terminate_on_nan_stops_in_the_first_epoch():
