@@ -2,6 +2,7 @@
 the model's parameter arena once the model is compiled."""
 
 from densefit.optimizers import schedules
+from densefit.optimizers.learning_rate import LearningRateVariable
 from densefit.optimizers.schedules import LearningRateSchedule
 
 _COMMON = {"weight_decay": None, "clipnorm": None, "clipvalue": None, "global_clipnorm": None,
@@ -78,19 +79,29 @@ class Optimizer:
 
     @property
     def learning_rate(self):
+        """A float32 variable (`.numpy()`, `.assign()`, `float()`), as Keras's; the current
+        rate, read-only, when a LearningRateSchedule sets it."""
+        if isinstance(self._config["learning_rate"], LearningRateSchedule):
+            return self._current_learning_rate()
+        return LearningRateVariable(self)
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self._set_learning_rate(float(value))
+
+    def _current_learning_rate(self):
         if self._network is not None:
             return self._network.learning_rate
         lr = self._config["learning_rate"]
         return lr(0) if isinstance(lr, LearningRateSchedule) else lr
 
-    @learning_rate.setter
-    def learning_rate(self, value):
+    def _set_learning_rate(self, value):
         if isinstance(self._config["learning_rate"], LearningRateSchedule):
             raise TypeError("This optimizer was created with a `LearningRateSchedule` instance "
                             "as the `learning_rate` argument, so the learning rate cannot be set")
-        self._config["learning_rate"] = float(value)
+        self._config["learning_rate"] = value
         if self._network is not None:
-            self._network.learning_rate = float(value)
+            self._network.learning_rate = value
 
     lr = learning_rate
 

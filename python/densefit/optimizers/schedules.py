@@ -1,5 +1,7 @@
 """Keras learning-rate schedules: descriptors evaluated natively at every step."""
 
+import numpy as np
+
 from densefit._native import core
 
 
@@ -24,7 +26,14 @@ class LearningRateSchedule:
             setattr(self, key, value)
 
     def __call__(self, step):
-        return core.schedule_learning_rate(serialize(self), int(step))
+        """The rate at `step`: a float, or a float32 array of rates for an array of steps
+        (Keras's schedules take tensors of steps too)."""
+        steps = np.asarray(step)
+        if steps.ndim == 0:
+            return core.schedule_learning_rate(serialize(self), int(steps))
+        config = serialize(self)
+        rates = [core.schedule_learning_rate(config, int(s)) for s in steps.reshape(-1)]
+        return np.array(rates, dtype=np.float32).reshape(steps.shape)
 
     def get_config(self):
         return dict(self._config)
