@@ -329,3 +329,10 @@ class Model(Sequential):
         super().__init__(layers=chain, trainable=trainable, name=name or "functional")
         self._input_layer = inputs._layer  # Keras lists it among a functional model's layers
         self.build((None,) + tuple(inputs._layer.input_shape_hint))
+
+    def get_config(self):
+        """Keras's Functional config (layers with their inbound nodes, input_layers,
+        output_layers): what Model.from_config, Keras and the .keras file read."""
+        from densefit.saving.model_config import _functional_config
+
+        return _functional_config(self)

@@ -183,28 +183,29 @@ def _input_tensor(input_layer):
 
 def _single_source(entry):
     nodes = entry.get("inbound_nodes")
-    if not isinstance(nodes, list) or len(nodes) != 1:
+    # A config from get_config() in memory holds tuples where its JSON form has lists.
+    if not isinstance(nodes, (list, tuple)) or len(nodes) != 1:
         raise ValueError(f"densefit loads functional models that are a chain of layers; layer "
                          f"{entry.get('name')!r} is called {len(nodes or [])} times")
     node = nodes[0]
     args = node.get("args") if isinstance(node, dict) else node
-    if isinstance(args, list) and len(args) == 1:
+    if isinstance(args, (list, tuple)) and len(args) == 1:
         arg = args[0]
         if isinstance(arg, dict) and isinstance(arg.get("config"), dict):
             return _history_name(arg["config"].get("keras_history"))
         return _history_name(arg)
     raise ValueError(f"densefit loads functional models that are a chain of layers; layer "
-                     f"{entry.get('name')!r} takes {len(args) if isinstance(args, list) else 0} "
+                     f"{entry.get('name')!r} takes {len(args) if isinstance(args, (list, tuple)) else 0} "
                      f"inputs")
 
 
 def _history_name(history):
     """The layer name in a Keras [name, node, tensor] reference (possibly wrapped in a list)."""
-    while isinstance(history, list) and history and isinstance(history[0], list):
+    while isinstance(history, (list, tuple)) and history and isinstance(history[0], (list, tuple)):
         if len(history) != 1:
             return None
         history = history[0]
-    if isinstance(history, list) and history and isinstance(history[0], str):
+    if isinstance(history, (list, tuple)) and history and isinstance(history[0], str):
         return history[0]
     return None
 
