@@ -5,13 +5,15 @@
 
 __version__ = "0.1.0"
 
-from densefit import (activations, backend, callbacks, config, constraints, initializers, layers, losses,
-                      metrics, ops, optimizers, regularizers, saving, utils)
+from densefit import (activations, backend, callbacks, config, constraints, datasets,
+                      initializers, layers, losses, metrics, ops, optimizers, regularizers,
+                      saving, utils)
 from densefit.layers import Input
 from densefit.models import Model, Sequential
 from densefit import models
+from densefit import wrappers  # sklearn is imported only when a wrapper is looked up
 from densefit.serving.cmake_package import get_cmake_dir
 
-__all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "config", "constraints",
+__all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "config", "constraints", "datasets",
            "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
-           "regularizers", "saving", "utils", "get_cmake_dir", "__version__"]
+           "regularizers", "saving", "utils", "wrappers", "get_cmake_dir", "__version__"]

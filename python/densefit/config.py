@@ -127,3 +127,108 @@ def disable_traceback_filtering():
 
 def is_traceback_filtering_enabled():
     return _traceback_filtering
+
+
+# Keras routes its console output through absl logging when interactive logging is off (a
+# server job); densefit.utils.io_utils.print_msg reads this switch.
+_interactive_logging = True
+
+
+def enable_interactive_logging():
+    """Progress output goes to stdout (Keras's default)."""
+    global _interactive_logging
+    _interactive_logging = True
+
+
+def disable_interactive_logging():
+    """Progress output goes to absl logging at INFO level, as Keras sends it."""
+    global _interactive_logging
+    _interactive_logging = False
+
+
+def is_interactive_logging_enabled():
+    return _interactive_logging
+
+
+# Keras's flash attention switch: None (the default) means "when the layer can", False off.
+# densefit has no attention layers, so the switch changes nothing, exactly as in a Keras
+# model without attention.
+_flash_attention = None
+
+
+def enable_flash_attention():
+    global _flash_attention
+    _flash_attention = None
+
+
+def disable_flash_attention():
+    global _flash_attention
+    _flash_attention = False
+
+
+def is_flash_attention_enabled():
+    return _flash_attention
+
+
+def is_nnx_enabled():
+    """JAX's NNX integration: never, densefit does not run on JAX."""
+    return False
+
+
+def enable_unsafe_deserialization():
+    """Accepted, and changes nothing: Keras's switch lets `load_model` rebuild Lambda layers
+    from the file's Python bytecode; densefit never runs code from a file, so such a file
+    still gets its clear ValueError (a script meant to load it fails loudly, not wrongly)."""
+
+
+class DTypePolicy:
+    """What `dtype_policy()` returns: densefit's only policy, float32 compute and variables."""
+
+    def __init__(self, name="float32"):
+        _check_dtype_policy_name(name)
+        self._name = name
+
+    name = property(lambda self: self._name)
+    compute_dtype = property(lambda self: "float32")
+    variable_dtype = property(lambda self: "float32")
+    quantization_mode = property(lambda self: None)
+
+    def get_config(self):
+        return {"name": self._name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __eq__(self, other):
+        return getattr(other, "name", None) == self._name and \
+            getattr(other, "quantization_mode", None) is None
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f'<DTypePolicy "{self._name}">'
+
+
+def _check_dtype_policy_name(name):
+    if name != "float32":
+        raise ValueError(f"densefit computes in float32 only; the dtype policy {name!r} is not "
+                         f"supported (mixed precision, e.g. 'mixed_float16' or "
+                         f"'mixed_bfloat16', is not available yet)")
+
+
+def dtype_policy():
+    return DTypePolicy("float32")
+
+
+def set_dtype_policy(policy):
+    """Only "float32" (or a policy named so, Keras's or densefit's) is accepted: any other
+    policy would change what Keras computes, and densefit would not."""
+    if isinstance(policy, str):
+        _check_dtype_policy_name(policy)
+    elif hasattr(policy, "name") and hasattr(policy, "compute_dtype"):
+        _check_dtype_policy_name(policy.name)  # quantized ones are named "int8_from_..."
+    else:
+        raise ValueError(f"Invalid `policy` argument. Expected the string name of a policy "
+                         f"(such as 'mixed_float16') or a `DTypePolicy` instance. Received: "
+                         f"policy={policy} (of type {type(policy)})")

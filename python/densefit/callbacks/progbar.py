@@ -3,6 +3,7 @@ throttled updates (chunks sized to a few redraws a second), never one per batch 
 callback already made the loop go batch by batch."""
 
 from densefit.callbacks.callback import Callback
+from densefit.utils.io_utils import print_msg
 from densefit.utils.progbar import Progbar
 
 # How often the loops aim to hand the bar an update; the bar itself redraws at most every
@@ -49,7 +50,7 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._reset_progbar()
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None):
         self._update_progbar(batch, logs)

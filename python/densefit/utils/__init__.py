@@ -1,10 +1,16 @@
-"""Keras utils: Progbar, PyDataset, set_random_seed, to_categorical."""
+"""Keras utils: Progbar, PyDataset, set_random_seed, to_categorical, get_file, normalize,
+pad_sequences, split_dataset."""
 
 import numpy as np
 
+from densefit.utils.file_utils import get_file
+from densefit.utils.model_visualization import model_to_dot, plot_model
+from densefit.utils.normalize import normalize
+from densefit.utils.pad_sequences import pad_sequences
 from densefit.utils.progbar import Progbar
 from densefit.utils.py_dataset import PyDataset
 from densefit.utils.random import set_random_seed
+from densefit.utils.split_dataset import split_dataset
 
 
 def to_categorical(x, num_classes=None):
@@ -20,4 +26,5 @@ def to_categorical(x, num_classes=None):
     return out.reshape(shape + (num_classes,))
 
 
-__all__ = ["Progbar", "PyDataset", "set_random_seed", "to_categorical"]
+__all__ = ["Progbar", "PyDataset", "get_file", "normalize", "pad_sequences", "set_random_seed",
+           "split_dataset", "to_categorical"]

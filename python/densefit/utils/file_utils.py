@@ -10,10 +10,22 @@ import urllib.error
 import urllib.parse
 import uuid
 import warnings
-from urllib.request import urlretrieve
 
-from densefit.utils.archives import extract_archive
 from densefit.utils.progbar import Progbar
+
+
+# urllib.request (http.client, email, ssl) and the archive modules cost ~0.1 s to import:
+# loaded on the first download or extraction, not with densefit.
+def urlretrieve(url, filename, reporthook=None):
+    from urllib.request import urlretrieve as retrieve
+
+    return retrieve(url, filename, reporthook)
+
+
+def extract_archive(file_path, path, archive_format):
+    from densefit.utils.archives import extract_archive as extract
+
+    return extract(file_path, path, archive_format)
 
 _HASH_ALGORITHMS = ("auto", "sha256", "md5")
 

@@ -2,10 +2,11 @@
 green done / grey remaining bar, ETA or elapsed time, time per step, metrics)."""
 
 import math
-import sys
 import time
 
 import numpy as np
+
+from densefit.utils.io_utils import print_msg
 
 # ANSI styles Keras uses; they are not counted in the line's visible width.
 _BOLD, _GREEN, _GREY, _RESET = "\x1b[1m", "\x1b[32m", "\x1b[37m", "\x1b[0m"
@@ -145,5 +146,4 @@ def _visible_width(text):
 
 
 def _write(text):
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    print_msg(text, line_break=False)  # stdout, or absl logging as Keras's bar
