@@ -6,13 +6,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
+#include <string>
 #include <stdexcept>
 #include <tuple>
 
 #include "cuda_check.h"
 #include "densefit/schedules.h"
 #include "kernels.h"
+#include "run_bounds.h"
 
 namespace densefit {
 namespace cuda {
@@ -30,14 +33,23 @@ struct DeviceArray {
   DeviceArray(const DeviceArray&) = delete;
   DeviceArray& operator=(const DeviceArray&) = delete;
   ~DeviceArray() { if (ptr) cudaFree(ptr); }
-  // True when the pointer moved (captured graphs that use it are stale).
+  // True when the pointer moved (captured graphs that use it are stale). The new block is
+  // allocated before the old one is freed: a failed allocation leaves the array as it was
+  // (contents included), never a freed pointer with its old size.
   bool reserve(int64_t n) {
     if (n <= size) return false;
-    if (ptr) DF_CUDA_CHECK(cudaFree(ptr));
-    ptr = nullptr;
-    DF_CUDA_CHECK(cudaMalloc(&ptr, sizeof(T) * size_t(std::max<int64_t>(n, 1))));
+    if (n > std::numeric_limits<int64_t>::max() / int64_t(sizeof(T)))
+      throw std::length_error("a device buffer of " + std::to_string(n) + " elements is more than fits in memory");
+    T* fresh = nullptr;
+    DF_CUDA_CHECK(cudaMalloc(&fresh, sizeof(T) * size_t(std::max<int64_t>(n, 1))));
+    if (ptr) cudaFree(ptr);
+    ptr = fresh;
     size = n;
     return true;
+  }
+  void swap(DeviceArray& other) noexcept {
+    std::swap(ptr, other.ptr);
+    std::swap(size, other.size);
   }
 };
 
@@ -219,8 +231,15 @@ void CudaNetwork::compile(const LossConfig& loss, const OptimizerConfig& cfg,
     throw std::logic_error("CUDA optimizer slot layout disagrees with the CPU's for '" + name + "'");
 
   std::lock_guard<std::mutex> lock(run_mutex_);
-  slots_.assign(params_.size() * size_t(opt->slot_count()), 0.0f);
-  opt->init_slots(params_.data(), slots_.data(), num_params());  // the CPU's initial values
+  // What can fail (host and device allocations) comes first; the network changes only once
+  // all of it exists, so a failed compile leaves it compiled as it was. (A reserve that
+  // succeeds only grows a buffer whose contents each run uploads anew.)
+  std::vector<float> slots(size_t(checked_floats(num_params(), opt->slot_count(), "optimizer slots")), 0.0f);
+  opt->init_slots(params_.data(), slots.data(), num_params());  // the CPU's initial values
+  impl_->slots.reserve(int64_t(slots.size()));
+  impl_->segments.reserve(int64_t(std::max<size_t>(segments_.size(), 1)));
+  impl_->seg_sq.reserve(int64_t(std::max<size_t>(segments_.size(), 1)));
+  slots_.swap(slots);
   optimizer_ = std::move(opt);
   rule_ = rp;
   loss_ = loss;
@@ -228,7 +247,6 @@ void CudaNetwork::compile(const LossConfig& loss, const OptimizerConfig& cfg,
   metrics_ = std::move(metrics);
   nadam_u_product_ = 1.0f;
   nadam_u_step_ = 0;
-  impl_->slots.reserve(int64_t(slots_.size()));
   impl_->clear_graphs();
   upload_segments();
   loss_sum_ = loss_weight_sum_ = 0.0;
@@ -263,37 +281,56 @@ void CudaNetwork::pull_state() {
 
 void CudaNetwork::finalize_optimizer() {
   if (!optimizer_) return;
+  std::lock_guard<std::mutex> lock(run_mutex_);
+  ParamVersions::Write write(versions_.load(std::memory_order_relaxed));
   optimizer_->finalize(params_.data(), slots_.data(), num_params());  // host arena: the truth
 }
 
-void CudaNetwork::ensure_capacity(int64_t rows) {
-  const int64_t target = std::max<int64_t>(target_dim_, 1);
-  if (rows <= capacity_) return;
+void CudaNetwork::ensure_capacity(int64_t rows, int64_t target_dim) {
+  if (rows <= capacity_ && target_dim == target_dim_) return;
+  // The y scratch is sized by the target width: a new width sizes everything for these rows.
+  if (target_dim == target_dim_) rows = std::max(rows, capacity_);
   auto& I = *impl_;
-  capacity_ = rows;
+  // Sizes are checked and every buffer allocated before any replaces the old one, and the
+  // capacity is recorded last: a batch too large for the device throws with the network as
+  // it was (the CPU Network's rule).
+  const std::string batch = "a batch of " + std::to_string(rows) + " rows needs ";
   int64_t layer_floats = 0, ws = 0;
   for (auto& L : layers_) {
-    layer_floats += 2 * rows * L.out_dim;
+    const int64_t n = checked_floats(rows, L.out_dim, batch + "layer outputs of");
+    layer_floats = checked_sum(layer_floats, checked_floats(n, 2, batch + "layer outputs of"),
+                               batch + "layer outputs of");
     if (L.spec.kind == LayerSpec::Kind::Dense) {
       ws = std::max({ws, sgemm_workspace_floats(L.in_dim, L.out_dim, rows),
                      colsum_workspace_floats(rows, L.out_dim)});
     }
   }
-  I.layer_mem.reserve(layer_floats);
+  DeviceArray<float> layer_mem, wsa, x, y, sw, grad_a, grad_b, per_sample;
+  layer_mem.reserve(layer_floats);
+  wsa.reserve(std::max<int64_t>(ws, 1));
+  x.reserve(checked_floats(rows, input_dim_, batch + "inputs of"));
+  y.reserve(checked_floats(rows, std::max<int64_t>(target_dim, 1), batch + "targets of"));
+  sw.reserve(rows);
+  grad_a.reserve(checked_floats(rows, max_width_, batch + "gradients of"));
+  grad_b.reserve(grad_a.size);
+  per_sample.reserve(rows);
+  I.clear_graphs();  // scratch moves
+  I.layer_mem.swap(layer_mem);
+  I.ws.swap(wsa);
+  I.x.swap(x);
+  I.y.swap(y);
+  I.sw.swap(sw);
+  I.grad_a.swap(grad_a);
+  I.grad_b.swap(grad_b);
+  I.per_sample.swap(per_sample);
   float* p = I.layer_mem.ptr;
   for (auto& L : layers_) {
     L.z = p;
     L.a = p + rows * L.out_dim;
     p += 2 * rows * L.out_dim;
   }
-  I.ws.reserve(std::max<int64_t>(ws, 1));
-  I.x.reserve(rows * input_dim_);
-  I.y.reserve(rows * target);
-  I.sw.reserve(rows);
-  I.grad_a.reserve(rows * max_width_);
-  I.grad_b.reserve(rows * max_width_);
-  I.per_sample.reserve(rows);
-  I.clear_graphs();  // scratch moved
+  target_dim_ = target_dim;
+  capacity_ = rows;
 }
 
 const float* CudaNetwork::forward(const float* x, int64_t rows, bool training) {
@@ -494,18 +531,16 @@ std::vector<StepScalars> CudaNetwork::step_table(int64_t steps) {
 void CudaNetwork::run(const RunData& d, int64_t start, int64_t batch_size, int64_t num_batches,
                       bool training) {
   if (!optimizer_) throw std::logic_error("the network is not compiled");
-  if (batch_size <= 0) throw std::invalid_argument("batch_size must be positive");
+  check_run_arguments(start, batch_size, num_batches);
   auto& I = *impl_;
   DF_CUDA_CHECK(cudaSetDevice(device_));
-  if (d.target_dim != target_dim_) {
-    target_dim_ = d.target_dim;
-    capacity_ = 0;  // y scratch is sized by the target width
-  }
   // Steps of this run: full batches, then possibly one ragged batch.
-  int64_t steps = 0;
-  for (int64_t b = 0; b < num_batches && start + b * batch_size < d.num_samples; ++b) ++steps;
+  const int64_t steps = batches_in_run(d.num_samples, start, batch_size, num_batches);
   if (steps == 0) return;
-  ensure_capacity(std::min(batch_size, d.num_samples - start));
+  // A batch_size past the end of the data is one batch of what is left; the logs' stride
+  // and the scratch then follow the rows that exist, not the caller's 2**62.
+  batch_size = std::min(batch_size, d.num_samples - start);
+  ensure_capacity(batch_size, d.target_dim);
   // The caller's arrays, uploaded once per fit (cached by address and fingerprint).
   int64_t data_rows = 0;
   if (d.order) {
@@ -525,13 +560,16 @@ void CudaNetwork::run(const RunData& d, int64_t start, int64_t batch_size, int64
   push_state();
   if (training && (I.table.reserve(kMaxStepsPerChunk) )) I.clear_graphs();
   if (I.batch_out.reserve(2 * kMaxStepsPerChunk)) I.clear_graphs();
-  if (!metrics_.empty() && I.logs.reserve(kMaxStepsPerChunk * capacity_ * output_dim_)) I.clear_graphs();
+  if (!metrics_.empty() &&
+      I.logs.reserve(checked_floats(kMaxStepsPerChunk, checked_floats(capacity_, output_dim_, "metric logs"),
+                                    "metric logs")))
+    I.clear_graphs();
   if (I.reg.reserve(std::max(reg_count_, 1))) I.clear_graphs();
 
   std::vector<double> batch_out;
   std::vector<float> logs;
   for (int64_t done = 0; done < steps;) {
-    const int64_t chunk = std::min(kMaxStepsPerChunk, steps - done);
+    int64_t chunk = std::min(kMaxStepsPerChunk, steps - done);
     const int64_t chunk_first = start + done * batch_size;
     if (training) {
       auto table = step_table(chunk);
@@ -539,7 +577,15 @@ void CudaNetwork::run(const RunData& d, int64_t start, int64_t batch_size, int64
     }
     RunState init{0, chunk_first, steps_};
     DF_CUDA_CHECK(cudaMemcpyAsync(I.state.ptr, &init, sizeof(RunState), cudaMemcpyHostToDevice, I.stream));
+    bool interrupted = false;
     for (int64_t k = 0; k < chunk; ++k) {
+      // Launches are asynchronous: stopping here lets the ones queued finish, and the chunk
+      // is then accounted as those k steps (as a run of done + k batches would be).
+      if (d.interrupt && d.interrupt->requested()) {
+        interrupted = true;
+        chunk = k;
+        break;
+      }
       const int64_t first = chunk_first + k * batch_size;
       const int64_t rows = std::min(batch_size, d.num_samples - first);
       if (!use_graphs_) {
@@ -599,12 +645,17 @@ void CudaNetwork::run(const RunData& d, int64_t start, int64_t batch_size, int64
       steps_ += chunk;
     }
     done += chunk;
+    if (interrupted) {
+      if (done > 0) pull_state();  // the host arena is the truth between runs
+      throw Interrupted(done);
+    }
   }
   pull_state();
 }
 
 void CudaNetwork::train_run(const RunData& d, int64_t start, int64_t batch_size, int64_t num_batches) {
   std::lock_guard<std::mutex> lock(run_mutex_);
+  ParamVersions::Write write(versions_.load(std::memory_order_relaxed));  // as the CPU's
   run(d, start, batch_size, num_batches, true);
 }
 
@@ -616,10 +667,15 @@ void CudaNetwork::evaluate_run(const RunData& d, int64_t start, int64_t batch_si
 void CudaNetwork::predict_run(const RunData& d, int64_t start, int64_t count, int64_t batch_size,
                               float* out) {
   if (batch_size <= 0) throw std::invalid_argument("batch_size must be positive");
+  if (start < 0 || count < 0 || count > d.num_samples - start)
+    throw std::out_of_range("predict_run: rows [" + std::to_string(start) + ", +" +
+                            std::to_string(count) + ") are outside the " +
+                            std::to_string(d.num_samples) + " samples");
+  if (count == 0) return;
   std::lock_guard<std::mutex> lock(run_mutex_);
   auto& I = *impl_;
   DF_CUDA_CHECK(cudaSetDevice(device_));
-  ensure_capacity(std::min(batch_size, std::max<int64_t>(count, 1)));
+  ensure_capacity(std::min(batch_size, count), target_dim_);
   int64_t data_rows = d.num_samples;
   if (d.order) {
     data_rows = 0;
@@ -630,6 +686,7 @@ void CudaNetwork::predict_run(const RunData& d, int64_t start, int64_t count, in
   const float* x = I.upload(d.x, data_rows * input_dim_ * 4);
   push_state();
   for (int64_t done = 0; done < count;) {
+    check_interrupt(d.interrupt, done);  // rows before `done` are written, none after
     const int64_t rows = std::min(capacity_, count - done);
     RunState init{0, start + done, steps_};
     DF_CUDA_CHECK(cudaMemcpyAsync(I.state.ptr, &init, sizeof(RunState), cudaMemcpyHostToDevice, I.stream));

@@ -67,7 +67,7 @@ class CudaNetwork : public NetworkBase {
                     const float* sw, const int64_t* order);
   const float* forward(const float* x, int64_t rows, bool training);
   void backward(int64_t rows);
-  void ensure_capacity(int64_t rows);
+  void ensure_capacity(int64_t rows, int64_t target_dim);
   void upload_segments();
   std::vector<StepScalars> step_table(int64_t steps);
   void push_state();

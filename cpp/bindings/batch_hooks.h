@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "densefit/network.h"
+#include "interrupt.h"
 
 namespace densefit {
 namespace bindings {
@@ -43,10 +44,12 @@ struct BatchHooks {
   std::vector<pybind11::object> begin, end;  // bound hook methods, called (batch, logs=...)
   // Keras's logs: (name, index into the results) in the order the dict gets its keys.
   std::vector<std::pair<pybind11::object, size_t>> log_plan;
-  pybind11::object model;  // its stop_training ends the run (None: never, as in evaluate)
+  // Its `stop_flag` attribute (Keras's stop_training, stop_evaluating) ends the run when
+  // true (None: never).
+  pybind11::object model;
   // Made once per run: a name built per call would cost a string allocation per batch.
   pybind11::object logs_keyword = pybind11::make_tuple("logs");
-  pybind11::str stop_training{"stop_training"};
+  pybind11::str stop_flag{"stop_training"};
 
   void call(const std::vector<pybind11::object>& hooks, int64_t batch, PyObject* logs) const {
     pybind11::int_ index(batch);
@@ -69,7 +72,7 @@ struct BatchHooks {
 
   bool stop_requested() const {
     if (model.is_none()) return false;
-    PyObject* flag = PyObject_GetAttr(model.ptr(), stop_training.ptr());
+    PyObject* flag = PyObject_GetAttr(model.ptr(), stop_flag.ptr());
     const int stop = flag ? PyObject_IsTrue(flag) : -1;
     Py_XDECREF(flag);
     if (stop < 0) throw pybind11::error_already_set();
@@ -79,8 +82,9 @@ struct BatchHooks {
 
 // Batches first..steps of a run in executions of `per_execution` batches: begin hooks get the
 // first batch of an execution, end hooks the last as if the execution were full (Keras's
-// numbering), with the running logs of `net`. `run(first_batch, count)` runs with the GIL
-// released. Returns the batches run.
+// numbering), with the running logs of `net`. `run(first_batch, count, watch)` runs the
+// batches, with the GIL released and `watch` for Ctrl-C (interrupt.h) when they take long
+// enough, else with the GIL and a null watch. Returns the batches run.
 template <class Run>
 int64_t run_with_batch_hooks(const NetworkBase& net, const BatchHooks& hooks, int64_t first,
                              int64_t steps, int64_t per_execution, Run&& run) {
@@ -91,17 +95,19 @@ int64_t run_with_batch_hooks(const NetworkBase& net, const BatchHooks& hooks, in
   int64_t step = first;
   while (step < steps) {
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // Ctrl-C between batches
-    if (!hooks.begin.empty()) hooks.call(hooks.begin, step, Py_None);
+    // A fresh empty dict, as Keras hands begin hooks (they may call logs.keys()).
+    if (!hooks.begin.empty()) hooks.call(hooks.begin, step, pybind11::dict().ptr());
     const int64_t count = std::min(per_execution, steps - step);
     // Short executions keep the GIL: releasing and taking it back costs about as much as a
     // small step, and other Python threads wait no longer than a pure-Python loop would make
     // them (the interpreter's switch interval is 5 ms).
     const auto t0 = std::chrono::steady_clock::now();
     if (last_execution < kHoldGilBelow) {
-      run(step, count);
+      run(step, count, nullptr);
     } else {
-      py::gil_scoped_release release;
-      run(step, count);
+      run_interruptible([&](int64_t done, const InterruptWatch* watch) {
+        run(step + done, count - done, watch);
+      });
     }
     last_execution = std::chrono::steady_clock::now() - t0;
     step += count;

@@ -12,6 +12,7 @@
 
 #include "../src/model_file.h"
 #include "densefit/network.h"
+#include "interrupt.h"
 
 namespace py = pybind11;
 using namespace densefit;
@@ -73,10 +74,15 @@ py::object predict(const PyInference& self, py::handle x) {
   const int64_t rows = samples * self.rows_per_sample;
   const float* src = static_cast<const float*>(py::reinterpret_borrow<py::array>(x).data());
   float* dst = out.mutable_data();
-  {
-    py::gil_scoped_release release;
-    self.inference.run(src, rows, dst);
-  }
+  // Ctrl-C stops the pass between row chunks (interrupt.h); if the signal's handler returns,
+  // the rows left run as a new pass. (That pass pins the weights anew: a write that another
+  // thread got the GIL for while the handler ran shows in those rows only. Keeping the first
+  // pin across the handler instead would deadlock a handler that sets weights itself, and
+  // starting over would never finish under signals that come faster than a pass.)
+  const int64_t in_width = self.inference.input_dim(), out_width = self.inference.output_dim();
+  bindings::run_interruptible([&](int64_t done, const InterruptWatch* watch) {
+    self.inference.run(src + done * in_width, rows - done, dst + done * out_width, watch);
+  });
   return std::move(out);
 }
 
@@ -103,11 +109,16 @@ py::dict layer_dict(const InferenceLayer& L) {
 void init_inference(py::module_& m) {
   py::class_<PyInference>(m, "Inference",
                           "Read-only forward passes over a Network's weights (no copy), "
-                          "callable from many threads at once.")
+                          "callable from many threads at once; each call reads one whole "
+                          "weight version, even while another thread writes them.")
       .def(py::init([](py::object network, py::object output_shape, py::ssize_t rows_per_sample) {
              if (rows_per_sample < 1) throw py::value_error("rows_per_sample must be positive");
              auto self = std::make_unique<PyInference>();
-             self->inference = Inference::of(network.cast<const Network&>());
+             Network& net = network.cast<Network&>();
+             {
+               py::gil_scoped_release release;  // waits for a run in progress to end
+               self->inference = Inference::of(net);
+             }
              self->network = network;
              self->rows_per_sample = rows_per_sample;
              self->sample_shape = output_shape_for(*self, output_shape);

@@ -12,16 +12,20 @@
 #include <utility>
 #include <vector>
 
+#include "../src/run_bounds.h"
 #include "batch_hooks.h"
 #include "densefit/network.h"
+#include "interrupt.h"
 #include "loss_config.h"
 #include "network_specs.h"
 #include "optimizer_config.h"
+#include "param_methods.h"
 
 namespace densefit {
 namespace bindings {
 
-// train_run and evaluate_run: the same arguments, checked the same way, GIL released.
+// train_run and evaluate_run: the same arguments, checked the same way, GIL released,
+// Ctrl-C seen between batches (interrupt.h).
 template <class Net>
 auto batch_run(void (Net::*method)(const RunData&, int64_t, int64_t, int64_t), const char* what) {
   return [method, what](Net& n, pybind11::object x, pybind11::object y, pybind11::object sw,
@@ -29,8 +33,11 @@ auto batch_run(void (Net::*method)(const RunData&, int64_t, int64_t, int64_t), c
                         int64_t num_batches, int64_t target_dim) {
     RunData d = run_data(n.input_dim(), target_dim, x, y, sw, order);
     if (!d.y) throw pybind11::value_error(std::string("y is required for ") + what);
-    pybind11::gil_scoped_release release;
-    (n.*method)(d, start, batch_size, num_batches);
+    run_interruptible([&](int64_t done, const InterruptWatch* watch) {
+      RunData watched = d;
+      watched.interrupt = watch;
+      (n.*method)(watched, batch_start(start, done, batch_size), batch_size, num_batches - done);
+    });
   };
 }
 
@@ -42,7 +49,8 @@ auto hooked_run(void (Net::*method)(const RunData&, int64_t, int64_t, int64_t), 
   return [method, what](Net& n, py::object x, py::object y, py::object sw, py::object order,
                         int64_t start, int64_t batch_size, int64_t first_step, int64_t steps,
                         int64_t steps_per_execution, int64_t target_dim, const py::list& begin,
-                        const py::list& end, const py::list& log_plan, py::object model) {
+                        const py::list& end, const py::list& log_plan, py::object model,
+                        py::str stop_attribute) {
     RunData d = run_data(n.input_dim(), target_dim, x, y, sw, order);
     if (!d.y) throw py::value_error(std::string("y is required for ") + what);
     BatchHooks hooks;
@@ -53,9 +61,13 @@ auto hooked_run(void (Net::*method)(const RunData&, int64_t, int64_t, int64_t), 
       hooks.log_plan.emplace_back(pair[0], pair[1].cast<size_t>());
     }
     hooks.model = std::move(model);
+    hooks.stop_flag = std::move(stop_attribute);
     return run_with_batch_hooks(n, hooks, first_step, steps, steps_per_execution,
-                                [&](int64_t step, int64_t count) {
-                                  (n.*method)(d, start + step * batch_size, batch_size, count);
+                                [&](int64_t step, int64_t count, const InterruptWatch* watch) {
+                                  RunData watched = d;
+                                  watched.interrupt = watch;
+                                  (n.*method)(watched, batch_start(start, step, batch_size),
+                                              batch_size, count);
                                 });
   };
 }
@@ -100,13 +112,17 @@ void def_network_methods(pybind11::class_<Net, Options...>& cls,
            [](Net& n, py::object x, py::object order, int64_t start, int64_t count,
               int64_t batch_size, py::array_t<float, py::array::c_style> out) {
              RunData d = run_data(n.input_dim(), 0, x, py::none(), py::none(), order);
-             if (start < 0 || count < 0 || start + count > d.num_samples)
+             if (start < 0 || count < 0 || count > d.num_samples - start)
                throw py::index_error("predict range out of bounds");
              if (out.ndim() != 2 || out.shape(0) < count || out.shape(1) != n.output_dim())
                throw py::value_error("out has the wrong shape");
              float* dst = out.mutable_data();
-             py::gil_scoped_release release;
-             n.predict_run(d, start, count, batch_size, dst);
+             run_interruptible([&](int64_t done, const InterruptWatch* watch) {
+               RunData watched = d;
+               watched.interrupt = watch;
+               n.predict_run(watched, start + done, count - done, batch_size,
+                             dst + done * n.output_dim());
+             });
            },
            py::arg("x"), py::arg("order"), py::arg("start"), py::arg("count"),
            py::arg("batch_size"), py::arg("out"))
@@ -115,16 +131,19 @@ void def_network_methods(pybind11::class_<Net, Options...>& cls,
            py::arg("batch_size"), py::arg("first_step"), py::arg("steps"),
            py::arg("steps_per_execution"), py::arg("target_dim"), py::arg("begin_hooks"),
            py::arg("end_hooks"), py::arg("log_plan"), py::arg("model"),
-           "train_run over batches first_step..steps, calling each begin hook (batch, logs=None) "
+           py::arg("stop_attribute") = "stop_training",
+           "train_run over batches first_step..steps, calling each begin hook (batch, logs={}) "
            "and end hook (batch, logs=dict) every steps_per_execution batches, logs built by "
-           "log_plan's (name, result index) pairs; stops early when model.stop_training is true. "
-           "Returns the batches run.")
+           "log_plan's (name, result index) pairs; stops early when model.<stop_attribute> is "
+           "true. Returns the batches run.")
       .def("evaluate_run_hooked", hooked_run(&Net::evaluate_run, "evaluation"), py::arg("x"),
            py::arg("y"), py::arg("sample_weight"), py::arg("order"), py::arg("start"),
            py::arg("batch_size"), py::arg("first_step"), py::arg("steps"),
            py::arg("steps_per_execution"), py::arg("target_dim"), py::arg("begin_hooks"),
            py::arg("end_hooks"), py::arg("log_plan"), py::arg("model"),
-           "evaluate_run with batch hooks, as train_run_hooked (model None: never stops early).")
+           py::arg("stop_attribute") = "stop_evaluating",
+           "evaluate_run with batch hooks, as train_run_hooked (model None: never stops early; "
+           "else model.stop_evaluating stops it, as in Keras).")
       .def("reset_results", &Net::reset_results)
       .def("result_values", [](Net& n) { return result_values(n); },
            "The loss then each compiled metric's result: a float, or a float32 array for a "
@@ -142,6 +161,7 @@ void def_network_methods(pybind11::class_<Net, Options...>& cls,
         Net& n = self.cast<Net&>();
         return py::array_t<float>({n.optimizer_slot_size()}, {sizeof(float)}, n.optimizer_slots(), self);
       });
+  def_param_methods(cls);  // write_params / read_params: whole weight versions
 }
 
 }  // namespace bindings

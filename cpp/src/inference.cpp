@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "cpu/simd.h"
 #include "densefit/gemm.h"
 #include "densefit/network.h"
+#include "densefit/param_versions.h"
 
 
 namespace densefit {
@@ -107,13 +109,15 @@ void gemv(const float* x, int64_t rows, const float* W, const float* bias, int64
   for (; r < rows; ++r) gemv_rows<1>(x + r * K, W, bias, K, N, y + r * N);
 }
 
-void dense(const InferenceLayer& L, const float* in, int64_t rows, float* out) {
+// `kernel` and `bias`: L's, in the weight version the run reads.
+void dense(const InferenceLayer& L, const float* kernel, const float* bias, const float* in,
+           int64_t rows, float* out) {
   if (rows >= kGemvMaxRows) {
-    dense_forward(in, rows, L.in_dim, L.out_dim, L.kernel, L.bias, L.activation,
+    dense_forward(in, rows, L.in_dim, L.out_dim, kernel, bias, L.activation,
                   L.activation_alpha, out, out);
     return;
   }
-  gemv(in, rows, L.kernel, L.bias, L.in_dim, L.out_dim, out);
+  gemv(in, rows, kernel, bias, L.in_dim, L.out_dim, out);
   if (L.activation != Activation::Linear)
     activation_forward(L.activation, L.activation_alpha, out, out, rows, L.out_dim);
 }
@@ -141,9 +145,10 @@ Inference::Inference(int64_t input_dim, std::vector<InferenceLayer> layers)
   }
 }
 
-Inference Inference::of(const Network& net) {
+Inference Inference::of(Network& net) {
+  const ParamVersions& versions = net.serve_versions();
   std::vector<InferenceLayer> layers;
-  const float* params = net.params();
+  const float* params = static_cast<const Network&>(net).params();
   for (const auto& info : net.layer_infos()) {
     const LayerSpec& s = info.spec;
     if (s.kind == LayerSpec::Kind::Dropout) continue;  // the identity outside training
@@ -158,10 +163,14 @@ Inference Inference::of(const Network& net) {
     if (info.bias_offset >= 0) L.bias = params + info.bias_offset;
     layers.push_back(L);
   }
-  return Inference(net.input_dim(), std::move(layers));
+  Inference inference(net.input_dim(), std::move(layers));
+  inference.versions_ = &versions;
+  inference.origin_ = params;
+  return inference;
 }
 
-void Inference::run(const float* x, int64_t rows, float* out) const {
+void Inference::run(const float* x, int64_t rows, float* out,
+                    const InterruptWatch* interrupt) const {
   if (rows < 0) throw std::invalid_argument("rows must be non-negative");
   FlushDenormals ftz;  // as training and predict_run, so results match them
   // Two ping-pong buffers per thread, sized once for the widest layer and the largest chunk
@@ -171,8 +180,14 @@ void Inference::run(const float* x, int64_t rows, float* out) const {
   const size_t need = size_t(2 * chunk * max_width_);
   if (scratch.size() < need) scratch.resize(need);
   float* buffers[2] = {scratch.data(), scratch.data() + chunk * max_width_};
+  // One weight version for the whole call, held until it returns: every row of the answer
+  // comes from the same weights. Holding it makes a writer wait, so nothing in here waits.
+  std::optional<ParamVersions::Pin> pin;
+  if (versions_) pin.emplace(*versions_);
+  auto weights = [&](const float* p) { return p && pin ? pin->data() + (p - origin_) : p; };
 
   for (int64_t done = 0; done < rows; done += chunk) {
+    check_interrupt(interrupt, done);
     const int64_t n = std::min(chunk, rows - done);
     const float* cur = x + done * input_dim_;
     float* result = out + done * output_dim_;
@@ -182,7 +197,7 @@ void Inference::run(const float* x, int64_t rows, float* out) const {
       const bool last = i + 1 == layers_.size();
       if (L.kind == InferenceLayer::Kind::Dense) {
         float* dst = last ? result : (cur == buffers[0] ? buffers[1] : buffers[0]);
-        dense(L, cur, n, dst);
+        dense(L, weights(L.kernel), weights(L.bias), cur, n, dst);
         cur = dst;
       } else {
         float* dst = last ? result : cur_is_input ? buffers[0] : const_cast<float*>(cur);

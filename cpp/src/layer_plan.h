@@ -28,7 +28,8 @@ struct LayerPlan {
 
 // Lays out `specs` after an input of `input_dim` features, in Keras order. Throws
 // std::invalid_argument for a non-positive input_dim or Dense units, or a Dropout rate
-// outside [0, 1).
+// outside [0, 1), and std::length_error when a kernel or the whole arena would hold more
+// floats than a buffer can (int64 overflow included).
 LayerPlan plan_layers(int64_t input_dim, const std::vector<LayerSpec>& specs);
 
 // Sets a layer's trainable flag and that of its kernel and bias segments.

@@ -8,6 +8,7 @@
 #include "densefit/gemm.h"
 #include "densefit/rng.h"
 #include "network_layer.h"
+#include "run_bounds.h"
 
 #include "cpu/dense_forward.h"
 #include "cpu/denormals.h"
@@ -28,19 +29,25 @@ LayerPlan plan_layers(int64_t input_dim, const std::vector<LayerSpec>& specs) {
   LayerPlan plan;
   int64_t width = input_dim, offset = 0;
   plan.max_width = input_dim;
-  for (const auto& spec : specs) {
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const LayerSpec& spec = specs[i];
     LayerLayout layer;
     layer.spec = spec;
     layer.in_dim = width;
     if (spec.kind == LayerSpec::Kind::Dense) {
       if (spec.units <= 0) throw std::invalid_argument("Dense units must be positive");
+      // Sizes checked before they are used: a wrapped product would lay out a small arena
+      // that the layer's kernel then runs past.
+      const std::string what = "layer " + std::to_string(i) + " (Dense, " +
+                               std::to_string(spec.units) + " units) has a kernel of";
+      const int64_t kernel = checked_floats(width, spec.units, what);
       layer.out_dim = spec.units;
       layer.kernel_offset = offset;
-      offset += width * spec.units;
-      plan.segments.push_back({layer.kernel_offset, width * spec.units, spec.trainable});
+      offset = checked_sum(offset, kernel, "the network's parameters");
+      plan.segments.push_back({layer.kernel_offset, kernel, spec.trainable});
       if (spec.use_bias) {
         layer.bias_offset = offset;
-        offset += spec.units;
+        offset = checked_sum(offset, spec.units, "the network's parameters");
         plan.segments.push_back({layer.bias_offset, spec.units, spec.trainable});
       }
     } else {
@@ -78,7 +85,12 @@ Network::Network(int64_t input_dim, std::vector<LayerSpec> specs, uint64_t seed)
   segments_ = std::move(plan.segments);
   output_dim_ = plan.output_dim;
   max_width_ = plan.max_width;
-  params_.assign(size_t(plan.num_params), 0.0f);
+  try {
+    params_.assign(size_t(plan.num_params), 0.0f);
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemory("the network's parameters need " + describe_floats(plan.num_params) +
+                      ", more than is free");
+  }
 }
 
 Network::~Network() = default;
@@ -99,14 +111,29 @@ void Network::compile(const LossConfig& loss, const OptimizerConfig& optimizer,
                       std::vector<CompiledMetric> metrics, float loss_weight) {
   for (const auto& m : metrics)
     if (!m.state) throw std::invalid_argument("a compiled metric has no state");
+  // Everything is built aside first and swapped in only when all of it exists, so a compile
+  // that fails (an allocation too large for memory, a bad config) leaves the network
+  // compiled as it was. The lock keeps a run on another thread from seeing half of it.
+  std::lock_guard<std::mutex> lock(run_mutex_);
   auto opt = Optimizer::create(optimizer);
-  loss_ = loss;
-  loss_expression_.reset(loss.expression ? new ExpressionEvaluator(loss.expression) : nullptr);
+  std::unique_ptr<ExpressionEvaluator> expression(
+      loss.expression ? new ExpressionEvaluator(loss.expression) : nullptr);
+  const int64_t slot_floats = checked_floats(num_params(), opt->slot_count(), "optimizer slots");
+  std::vector<float> grads, slots;
+  try {
+    grads.assign(params_.size(), 0.0f);
+    slots.assign(size_t(slot_floats), 0.0f);
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemory("compile: gradients and optimizer slots need " +
+                      describe_floats(num_params() + slot_floats) + ", more than is free");
+  }
+  opt->init_slots(params_.data(), slots.data(), num_params());
+  loss_ = loss;  // nothing from here on throws
+  loss_expression_ = std::move(expression);
   loss_weight_ = loss_weight;
   metrics_ = std::move(metrics);
-  grads_.assign(params_.size(), 0.0f);
-  slots_.assign(params_.size() * size_t(opt->slot_count()), 0.0f);
-  opt->init_slots(params_.data(), slots_.data(), num_params());
+  grads_.swap(grads);
+  slots_.swap(slots);
   optimizer_ = std::move(opt);
   reset_results();
 }
@@ -121,32 +148,64 @@ void Network::compile(const LossConfig& loss, const OptimizerConfig& optimizer,
   compile(loss, optimizer, std::move(metrics), loss_weight);
 }
 
-void Network::set_target_dim(int64_t target_dim) {
-  if (target_dim == target_dim_) return;
-  target_dim_ = target_dim;
-  capacity_ = 0;  // y_buf_ is sized by the target width
-}
-
 void Network::finalize_optimizer() {
-  if (optimizer_) optimizer_->finalize(params_.data(), slots_.data(), num_params());
+  if (!optimizer_) return;
+  std::lock_guard<std::mutex> lock(run_mutex_);
+  ParamVersions::Write write(versions_.load(std::memory_order_relaxed));  // the EMA swap
+  optimizer_->finalize(params_.data(), slots_.data(), num_params());
 }
 
-void Network::ensure_capacity(int64_t batch) {
-  if (batch <= capacity_) return;
-  capacity_ = batch;
-  for (auto& layer : layers_) {
-    size_t n = size_t(batch * layer.out_dim);
-    if (layer.spec.kind == LayerSpec::Kind::Dense) layer.z.assign(n, 0.0f);
-    if (layer.spec.kind != LayerSpec::Kind::Dense || layer.spec.activation != Activation::Linear)
-      layer.a.assign(n, 0.0f);
+void Network::ensure_capacity(int64_t rows, int64_t target_dim) {
+  if (rows <= capacity_ && target_dim == target_dim_) return;
+  // y_buf_ is sized by the target width: a new width sizes everything for this run's rows.
+  if (target_dim == target_dim_) rows = std::max(rows, capacity_);
+  // Every buffer is made before any replaces the old one, and the capacity is recorded last:
+  // a batch too large for memory throws with the network as it was, not half grown.
+  const std::string batch = "a batch of " + std::to_string(rows) + " rows needs ";
+  auto floats = [&](int64_t width, const char* what) {
+    return size_t(checked_floats(rows, width, batch + what));
+  };
+  std::vector<std::vector<float>> z(layers_.size()), a(layers_.size());
+  std::vector<float> x, y, grad_a, grad_b, sw, per_sample, scale;
+  // Dense layers keep their pre-activation z (for backward) and, unless linear, the output
+  // a; the other layers write a only.
+  auto has_z = [](const Layer& L) { return L.spec.kind == LayerSpec::Kind::Dense; };
+  auto has_a = [](const Layer& L) {
+    return L.spec.kind != LayerSpec::Kind::Dense || L.spec.activation != Activation::Linear;
+  };
+  double per_row = double(input_dim_) + double(std::max<int64_t>(target_dim, 1)) + 2.0 * max_width_ + 3;
+  for (const Layer& L : layers_) per_row += double(L.out_dim) * (has_z(L) + has_a(L));
+  try {
+    for (size_t i = 0; i < layers_.size(); ++i) {
+      const size_t n = floats(layers_[i].out_dim, "layer outputs of");
+      if (has_z(layers_[i])) z[i].assign(n, 0.0f);
+      if (has_a(layers_[i])) a[i].assign(n, 0.0f);
+    }
+    x.assign(floats(input_dim_, "inputs of"), 0.0f);
+    y.assign(floats(std::max<int64_t>(target_dim, 1), "targets of"), 0.0f);
+    grad_a.assign(floats(max_width_, "gradients of"), 0.0f);
+    grad_b.assign(grad_a.size(), 0.0f);
+    sw.assign(size_t(rows), 1.0f);
+    per_sample.assign(size_t(rows), 0.0f);
+    scale.assign(size_t(rows), 0.0f);
+  } catch (const std::bad_alloc&) {
+    const double mib = double(rows) * per_row * sizeof(float) / double(1 << 20);
+    throw OutOfMemory(batch + "about " + std::to_string(int64_t(mib)) +
+                      " MiB of scratch, more than is free");
   }
-  x_buf_.assign(size_t(batch * input_dim_), 0.0f);
-  y_buf_.assign(size_t(batch * std::max<int64_t>(target_dim_, 1)), 0.0f);
-  sw_buf_.assign(size_t(batch), 1.0f);
-  grad_a_.assign(size_t(batch * max_width_), 0.0f);
-  grad_b_.assign(size_t(batch * max_width_), 0.0f);
-  per_sample_.assign(size_t(batch), 0.0f);
-  scale_.assign(size_t(batch), 0.0f);
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    layers_[i].z.swap(z[i]);
+    layers_[i].a.swap(a[i]);
+  }
+  x_buf_.swap(x);
+  y_buf_.swap(y);
+  sw_buf_.swap(sw);
+  grad_a_.swap(grad_a);
+  grad_b_.swap(grad_b);
+  per_sample_.swap(per_sample);
+  scale_.swap(scale);
+  target_dim_ = target_dim;
+  capacity_ = rows;
 }
 
 const float* Network::gather(const float* src, int64_t width, const RunData& d, int64_t first,
@@ -341,16 +400,20 @@ void Network::accumulate_metrics(const float* y, const float* sw, int64_t rows, 
 
 void Network::run_batches(const RunData& d, int64_t start, int64_t batch_size,
                           int64_t num_batches, bool training) {
-  if (training && !optimizer_) throw std::logic_error("the network is not compiled");
-  if (!optimizer_ && !training) throw std::logic_error("the network is not compiled");
-  if (batch_size <= 0) throw std::invalid_argument("batch_size must be positive");
+  if (!optimizer_) throw std::logic_error("the network is not compiled");
+  check_run_arguments(start, batch_size, num_batches);
+  const int64_t batches = batches_in_run(d.num_samples, start, batch_size, num_batches);
+  if (batches == 0) return;
   FlushDenormals ftz;
-  set_target_dim(d.target_dim);
-  ensure_capacity(batch_size);
-  for (int64_t b = 0; b < num_batches; ++b) {
-    int64_t first = start + b * batch_size;
-    if (first >= d.num_samples) break;
-    int64_t count = std::min(batch_size, d.num_samples - first);
+  // Scratch for the largest batch the run computes: a batch_size past the end of the data
+  // (a caller's 2**62) is one batch of what is left, not a buffer of batch_size rows.
+  ensure_capacity(std::min(batch_size, d.num_samples - start), d.target_dim);
+  for (int64_t b = 0; b < batches; ++b) {
+    // Between batches only: the one before has updated weights, optimizer, step counter and
+    // running results together, so stopping here is a run of b batches.
+    check_interrupt(d.interrupt, b);
+    const int64_t first = start + b * batch_size;
+    const int64_t count = std::min(batch_size, d.num_samples - first);
     const float* x = gather(d.x, input_dim_, d, first, count, x_buf_.data());
     const float* y = gather(d.y, target_dim_, d, first, count, y_buf_.data());
     const float* sw = d.sample_weight ? gather(d.sample_weight, 1, d, first, count, sw_buf_.data()) : nullptr;
@@ -369,6 +432,8 @@ void Network::run_batches(const RunData& d, int64_t start, int64_t batch_size,
 
 void Network::train_run(const RunData& d, int64_t start, int64_t batch_size, int64_t num_batches) {
   std::lock_guard<std::mutex> lock(run_mutex_);
+  // The whole run is one weight version to lock-free readers: they keep the one before it.
+  ParamVersions::Write write(versions_.load(std::memory_order_relaxed));
   run_batches(d, start, batch_size, num_batches, true);
 }
 
@@ -381,11 +446,17 @@ void Network::evaluate_run(const RunData& d, int64_t start, int64_t batch_size,
 void Network::predict_run(const RunData& d, int64_t start, int64_t count, int64_t batch_size,
                           float* out) {
   if (batch_size <= 0) throw std::invalid_argument("batch_size must be positive");
+  if (start < 0 || count < 0 || count > d.num_samples - start)
+    throw std::out_of_range("predict_run: rows [" + std::to_string(start) + ", +" +
+                            std::to_string(count) + ") are outside the " +
+                            std::to_string(d.num_samples) + " samples");
+  if (count == 0) return;
   std::lock_guard<std::mutex> lock(run_mutex_);
   FlushDenormals ftz;
-  ensure_capacity(std::min(batch_size, std::max<int64_t>(count, 1)));
+  ensure_capacity(std::min(batch_size, count), target_dim_);
   for (int64_t done = 0; done < count;) {
-    int64_t rows = std::min(capacity_, count - done);
+    check_interrupt(d.interrupt, done);  // rows before `done` are written, none after
+    const int64_t rows = std::min(capacity_, count - done);
     const float* x = gather(d.x, input_dim_, d, start + done, rows, x_buf_.data());
     const float* y_pred = forward(x, rows, false);
     std::memcpy(out + done * output_dim_, y_pred, sizeof(float) * size_t(rows * output_dim_));

@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "densefit/activations.h"
+#include "densefit/interrupt.h"
 
 namespace densefit {
 
 class Network;
+class ParamVersions;
 
 // One layer of a forward pass. Dropout is the identity at inference and has no entry.
 struct InferenceLayer {
@@ -28,22 +30,31 @@ class Inference {
   // has a kernel. Throws std::invalid_argument otherwise.
   Inference(int64_t input_dim, std::vector<InferenceLayer> layers);
 
-  // A view of `net`'s parameter arena (no copy): it sees later weight changes, and must not
-  // outlive `net`. Running it while the same network trains is a data race.
-  static Inference of(const Network& net);
+  // A view of `net`'s parameter arena (no copy) that must not outlive `net`. Each run reads
+  // one whole weight version (ParamVersions): the newest, or, while a write (set_weights,
+  // load_weights, a training run) is in progress on another thread, the one before it; never
+  // a mix. Makes `net` keep versions (Network::serve_versions: its writes then copy the arena).
+  static Inference of(Network& net);
 
   int64_t input_dim() const { return input_dim_; }
   int64_t output_dim() const { return output_dim_; }
   const std::vector<InferenceLayer>& layers() const { return layers_; }
 
   // out (rows x output_dim) = the forward pass of x (rows x input_dim), both row-major.
-  // Thread-safe; takes no lock. Allocates only the first time a thread needs more scratch
-  // than it has (a larger batch or a wider network). Results equal Network::predict_run's.
-  void run(const float* x, int64_t rows, float* out) const;
+  // Thread-safe; takes no lock and never waits. Allocates only the first time a thread needs
+  // more scratch than it has (a larger batch or a wider network). Results equal
+  // Network::predict_run's. With `interrupt`, stops between chunks of rows once it sees a
+  // request and throws Interrupted (densefit/interrupt.h) with the rows written.
+  void run(const float* x, int64_t rows, float* out,
+           const InterruptWatch* interrupt = nullptr) const;
 
  private:
   int64_t input_dim_, output_dim_, max_width_;
   std::vector<InferenceLayer> layers_;
+  // Over a network: the layers' pointers lie in `origin_` (the live arena) and each run reads
+  // them at the same offsets in the version it pinned. Null for a model file's weights.
+  const ParamVersions* versions_ = nullptr;
+  const float* origin_ = nullptr;
 };
 
 }  // namespace densefit

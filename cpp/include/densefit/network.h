@@ -3,6 +3,7 @@
 // call (train_step); a step run executes many of them over rows gathered by index from the
 // caller's arrays.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -10,9 +11,11 @@
 #include <vector>
 
 #include "densefit/activations.h"
+#include "densefit/interrupt.h"
 #include "densefit/losses.h"
 #include "densefit/metrics.h"
 #include "densefit/optimizer.h"
+#include "densefit/param_versions.h"
 
 namespace densefit {
 
@@ -52,7 +55,8 @@ struct CompiledMetric {
 
 // Arrays of one step run, all row-major float32 and owned by the caller. `order` (may be
 // null: rows in order) lists the rows of the run's samples; batch b takes
-// order[start + b*batch_size, ...).
+// order[start + b*batch_size, ...). With `interrupt` set, a run stops between batches (row
+// chunks for predict) once it sees a request and throws Interrupted (densefit/interrupt.h).
 struct RunData {
   const float* x = nullptr;      // rows x input_dim
   const float* y = nullptr;      // rows x target_dim (train / evaluate)
@@ -60,6 +64,7 @@ struct RunData {
   const float* sample_weight = nullptr;  // rows, optional
   const int64_t* order = nullptr;
   int64_t num_samples = 0;  // length of the sample sequence (order's length if given)
+  const InterruptWatch* interrupt = nullptr;  // null: runs to the end
 };
 
 // What both backends' networks keep on the host and how they answer for it (Network below;
@@ -71,10 +76,31 @@ class NetworkBase {
   NetworkBase(const NetworkBase&) = delete;
   NetworkBase& operator=(const NetworkBase&) = delete;
 
-  // Parameters, in Keras order: per Dense layer kernel (in x out) then bias (out).
+  // Parameters, in Keras order: per Dense layer kernel (in x out) then bias (out). Writing
+  // through params() bypasses the weight versions below: readers that take no lock may see
+  // such a write half done. write_params is the way to change weights while serving.
   int64_t num_params() const { return int64_t(params_.size()); }
   float* params() { return params_.data(); }
   const float* params() const { return params_.data(); }
+
+  // Weight versions (param_versions.h). A version is the arena between two writes; each of
+  // these is one: a write_params call, a training run (train_run), the EMA swap
+  // (finalize_optimizer). Writes hold the run mutex, so they also serialize with runs.
+  struct ParamSpan {
+    int64_t offset = 0;          // into params()
+    const float* values = nullptr;
+    int64_t count = 0;
+  };
+  // Copies every span into the arena as ONE version. Checks all spans first: one outside
+  // the arena throws std::invalid_argument and nothing is written.
+  void write_params(const std::vector<ParamSpan>& spans);
+  // out[0, count) = params [offset, offset + count) of one whole version: the newest (or,
+  // while a write is in progress on another thread, the one before it).
+  void read_params(int64_t offset, int64_t count, float* out);
+  // The versions lock-free readers pin (Inference::of). Made on the first call; from then on
+  // every write first copies the arena once (the version readers keep while it changes), so
+  // a served network that changes holds its arena twice.
+  const ParamVersions& serve_versions();
   const std::vector<ParamSegment>& segments() const { return segments_; }
   int64_t output_dim() const { return output_dim_; }
   int64_t input_dim() const { return input_dim_; }
@@ -111,6 +137,9 @@ class NetworkBase {
   // Runs are serialized by a mutex: they share the scratch buffers, so concurrent calls
   // (from threads that released the GIL) wait for each other instead of corrupting them.
   std::mutex run_mutex_;
+  // Null until serve_versions(); set under run_mutex_, where writers read it.
+  std::atomic<ParamVersions*> versions_{nullptr};
+  std::unique_ptr<ParamVersions> versions_owner_;
   int64_t input_dim_, output_dim_ = 0, target_dim_ = 0;
   uint64_t seed_;
   int64_t steps_ = 0;
@@ -148,11 +177,14 @@ class Network : public NetworkBase {
   // End of fit: EMA weights replace the parameters when the optimizer keeps them.
   void finalize_optimizer();
 
-  // Runs `num_batches` batches starting at sample `start` of `data` (one run at a time).
-  // Accumulates into the running results; returns nothing (read results()).
+  // Runs `num_batches` batches starting at sample `start` of `data` (one run at a time); a
+  // batch_size past the end of the data makes one batch of what is left. Accumulates into
+  // the running results; returns nothing (read results()). Interrupted(done) leaves the
+  // network as a run of `done` batches would have.
   void train_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
   void evaluate_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
   // Forward pass of rows [start, start + count) (or order[...]), writing count x output_dim.
+  // Interrupted(done): rows [start, start + done) are written.
   void predict_run(const RunData& data, int64_t start, int64_t count, int64_t batch_size,
                    float* out);
 
@@ -161,7 +193,7 @@ class Network : public NetworkBase {
 
  private:
   struct Layer;
-  void ensure_capacity(int64_t batch);
+  void ensure_capacity(int64_t rows, int64_t target_dim);
   const float* gather(const float* src, int64_t width, const RunData& d, int64_t first,
                       int64_t count, float* buffer) const;
   const float* forward(const float* x, int64_t rows, bool training);
@@ -171,7 +203,6 @@ class Network : public NetworkBase {
   double regularization_loss() const;
   void apply_constraints();
   void accumulate_metrics(const float* y, const float* sw, int64_t rows, double total_loss);
-  void set_target_dim(int64_t target_dim);
   void run_batches(const RunData& d, int64_t start, int64_t batch_size, int64_t num_batches,
                    bool training);
 

@@ -6,7 +6,7 @@ import math
 import re
 from collections import defaultdict
 
-from densefit.variables import Variable
+from densefit.variables import Variable, assign_all
 
 _name_counters = defaultdict(itertools.count)
 
@@ -115,8 +115,7 @@ class Layer:
         if len(weights) != len(self._variables):
             raise ValueError(f"Layer {self.name!r} expects {len(self._variables)} weights, "
                              f"but the weights list has {len(weights)} elements")
-        for var, value in zip(self._variables, weights):
-            var.assign(value)
+        assign_all(zip(self._variables, weights))  # one weight version
 
     def count_params(self):
         return int(sum(v.size for v in self._variables))

@@ -8,6 +8,7 @@ from densefit.trainers import data_adapter as da
 from densefit.serving import fast_path
 from densefit.trainers.trainer import Trainer
 from densefit.utils import random as _random
+from densefit.variables import assign_all, read_all
 
 
 class Sequential(Trainer):
@@ -190,7 +191,7 @@ class Sequential(Trainer):
         return [v for layer in self._layers for v in layer.non_trainable_weights]
 
     def get_weights(self):
-        return [v.numpy() for v in self.weights]
+        return read_all(self.weights)  # one weight version, even while another thread writes
 
     def set_weights(self, weights):
         variables = self.weights
@@ -198,8 +199,7 @@ class Sequential(Trainer):
             raise ValueError(f"You called `set_weights(weights)` on a model with "
                              f"{len(variables)} weights, but the weights list has "
                              f"{len(weights)} elements")
-        for var, value in zip(variables, weights):
-            var.assign(value)
+        assign_all(zip(variables, weights))  # one weight version: serving sees all or none
 
     def count_params(self):
         return sum(layer.count_params() for layer in self._layers)

@@ -4,7 +4,12 @@
 C-contiguous float32 NumPy array whose samples have the model's size) on a built model, and
 returns None for everything else, so the caller's general path converts the input or raises
 Keras's error. The native side checks the array, allocates the output and runs with the GIL
-released, without any lock: many threads may serve one model at once.
+released, without any lock: many threads may serve one model at once. Each call reads one
+whole weight version, even while another thread runs set_weights, load_weights or fit
+(docs/serving.md, "Weights that change while serving").
+
+A model on the CUDA device has no lock-free pass (its weights live on the device): forward
+returns None and the general path runs the network's predict_run, one call at a time.
 """
 
 from densefit._native import core
@@ -14,9 +19,9 @@ def forward(model, x):
     """`model`'s outputs for `x` as a new float32 array, or None (take the general path)."""
     inference = model._inference
     if inference is None or inference.network is not model._network:
-        inference = inference_of(model)
-        if inference is None:
+        if not isinstance(model._network, core.Network):  # not built, or on the CUDA device
             return None
+        inference = inference_of(model)
     return inference.predict(x)
 
 
