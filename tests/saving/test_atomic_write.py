@@ -63,6 +63,51 @@ def test_killed_during_save_leaves_the_old_checkpoint(tmp_path, data, method, na
     np.testing.assert_array_equal(restored.predict(x, verbose=0), old.predict(x, verbose=0))
 
 
+def _kill_paused_writer(tmp_path, path, method):
+    """A child killed while its finished temporary file waits to be renamed over `path`."""
+    marker = tmp_path / "paused"
+    env = dict(os.environ, DENSEFIT_TEST_PAUSE_BEFORE_RENAME=str(marker))
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(path), method], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert child.poll() is None, child.communicate()
+            assert time.monotonic() < deadline, "the child never reached the pause"
+            time.sleep(0.02)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    marker.unlink()
+
+
+@pytest.mark.parametrize("method,name", [("save", "ckpt.keras"),
+                                         ("save_weights", "ckpt.weights.h5")])
+def test_the_next_save_removes_temporary_files_of_killed_writers(tmp_path, data, method, name):
+    path = tmp_path / name
+    for _ in range(2):
+        _kill_paused_writer(tmp_path, path, method)
+        assert [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+    model = small_model()
+    getattr(model, method)(path)  # this process started before both writers died
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_temporary_files_of_live_writers_and_other_files_are_kept(tmp_path):
+    path = tmp_path / "f.bin"
+    live = tmp_path / f".f.bin.{atomic_file._HOST}-{os.getppid()}.abc123.tmp"
+    live.write_bytes(b"another process is writing this")
+    other_host = tmp_path / ".f.bin.elsewhere-1.abc123.tmp"
+    other_host.write_bytes(b"x")
+    other_target = tmp_path / ".g.bin.somehost-1.abc123.tmp"
+    other_target.write_bytes(b"x")
+    unrelated = tmp_path / "notes.tmp"
+    unrelated.write_bytes(b"x")
+    atomic_file.write_bytes(path, b"new")
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        ["f.bin", live.name, other_host.name, other_target.name, unrelated.name])
+
+
 def test_exception_while_writing_keeps_old_file_and_cleans_up(tmp_path):
     path = tmp_path / "f.bin"
     path.write_bytes(b"old")

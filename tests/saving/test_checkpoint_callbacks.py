@@ -3,6 +3,7 @@
 import json
 import os
 
+import h5py
 import numpy as np
 import pytest
 
@@ -187,6 +188,35 @@ def test_backup_double_checkpoint_falls_back(tmp_path, data):
     history = _fit(resumed, data, [BackupAndRestore(str(backup), double_checkpoint=True)],
                    epochs=4)
     assert len(history.history["loss"]) == 3  # back to the end of epoch 1 (the .bkp)
+
+
+@pytest.mark.parametrize("position", ["{epoch: 2", '{"epoch": 2}', '{"epoch": -5, "batch": -1}',
+                                      '{"epoch": 1e308, "batch": -1}', '["epoch", 2]'])
+def test_backup_with_a_malformed_position_falls_back_to_the_bkp(tmp_path, data, position):
+    backup = tmp_path / "backup"
+    model = small_model()
+    with pytest.raises(RuntimeError):
+        _fit(model, data, [BackupAndRestore(str(backup), double_checkpoint=True),
+                           CrashAfter(25)], epochs=4)
+    with h5py.File(backup / "latest.weights.h5", "a") as f:
+        f.attrs["densefit_backup_position"] = position
+    resumed = small_model()
+    history = _fit(resumed, data, [BackupAndRestore(str(backup), double_checkpoint=True)],
+                   epochs=4)
+    assert len(history.history["loss"]) == 3  # back to the end of epoch 1 (the .bkp)
+
+
+def test_backup_with_a_malformed_position_and_no_bkp_refuses_to_resume(tmp_path, data):
+    backup = tmp_path / "backup"
+    with pytest.raises(RuntimeError):
+        _fit(small_model(), data, [BackupAndRestore(str(backup)), CrashAfter(25)], epochs=4)
+    with h5py.File(backup / "latest.weights.h5", "a") as f:
+        f.attrs["densefit_backup_position"] = '{"epoch": -5, "batch": -1}'
+    resumed = small_model()
+    before = resumed.get_weights()
+    with pytest.raises(keras.saving.MalformedFileError, match="epoch.*-5"):
+        _fit(resumed, data, [BackupAndRestore(str(backup))], epochs=4)
+    assert max_diff(resumed.get_weights(), before) == 0  # nothing of the backup was loaded
 
 
 def test_backup_needs_a_built_model_and_valid_arguments(tmp_path, data):

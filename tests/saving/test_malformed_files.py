@@ -1,10 +1,12 @@
 """Every file of tests/data/malformed/ (made by tests/data/make_malformed.py) is refused with a
-clear exception: a ValueError (MalformedFileError for broken or hostile files) or, for classes
-the file names but densefit cannot find, Keras's TypeError; never a crash, never a model with
-half its weights loaded."""
+clear exception of the class expected.json names: MalformedFileError (a ValueError) for broken
+or hostile files, ValueError for a file that is fine but does not fit the model, Keras's
+TypeError for classes the file names but densefit cannot find; never a crash, never a model
+with half its weights loaded."""
 
 import json
 import os
+import shutil
 import warnings
 
 import numpy as np
@@ -31,7 +33,7 @@ def _base_model():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_malformed_file_gives_a_clear_error(name):
+def test_malformed_file_gives_a_clear_error(name, tmp_path):
     spec = EXPECTED[name]
     path = os.path.join(HERE, name)
     with warnings.catch_warnings():
@@ -43,11 +45,24 @@ def test_malformed_file_gives_a_clear_error(name):
             model = _base_model()
             before = model.get_weights()
             with pytest.raises((ValueError, TypeError), match=spec["match"]) as info:
-                model.load_weights(path)
+                if spec["loader"] == "load_weights":
+                    model.load_weights(path)
+                else:
+                    _resume_from_backup(model, path, tmp_path / "backup")
             for a, b in zip(before, model.get_weights()):
                 np.testing.assert_array_equal(a, b)
+    assert type(info.value).__name__ == spec["error"], repr(info.value)
     message = str(info.value)
     assert len(message) > 20
+
+
+def _resume_from_backup(model, path, backup_dir):
+    """A fit that finds `path` as BackupAndRestore's latest backup (and no .bkp to fall back
+    on)."""
+    os.makedirs(backup_dir)
+    shutil.copyfile(path, backup_dir / "latest.weights.h5")
+    model.fit(np.ones((4, 3), np.float32), np.ones((4, 2), np.float32), epochs=3, verbose=0,
+              callbacks=[keras.callbacks.BackupAndRestore(str(backup_dir))])
 
 
 def test_malformed_errors_name_the_file():

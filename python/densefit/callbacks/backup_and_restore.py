@@ -1,11 +1,11 @@
 import json
 import os
-import shutil
 
 from densefit.callbacks.callback import Callback
 from densefit.callbacks.save_freq import BatchSaveFreq
 
 _POSITION_ATTR = "densefit_backup_position"
+_MAX_POSITION = 2 ** 31 - 1  # epochs, or batches in one epoch: past any real run
 
 
 class BackupAndRestore(BatchSaveFreq, Callback):
@@ -46,17 +46,20 @@ class BackupAndRestore(BatchSaveFreq, Callback):
 
     # ---- restoring -----------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
-        from densefit.saving import MalformedFileError
+        from densefit.saving import MalformedFileError, write_bytes
 
         try:
             self._load_model()
         except (OSError, MalformedFileError):
-            # The latest backup is unreadable: fall back to the previous one, if kept.
+            # The latest backup is unreadable: fall back to the previous one, if kept. Copied
+            # atomically: a crash while copying leaves the .bkp and a latest that is one or
+            # the other, never half of it.
             if not os.path.exists(self._prev_weights_path):
                 raise
-            shutil.copyfile(self._prev_weights_path, self._weights_path)
+            write_bytes(self._weights_path, _read(self._prev_weights_path))
             if os.path.exists(self._prev_training_metadata_path):
-                shutil.copyfile(self._prev_training_metadata_path, self._training_metadata_path)
+                write_bytes(self._training_metadata_path,
+                            _read(self._prev_training_metadata_path))
             self._load_model()
 
     def _load_model(self):
@@ -68,12 +71,15 @@ class BackupAndRestore(BatchSaveFreq, Callback):
             return
         from densefit.saving import weights_h5
 
-        self.model.load_weights(self._weights_path)
+        # The position is checked before any weight is loaded: a backup refused for it
+        # leaves the model as it was (and the .bkp fallback loads all of its own).
         position = weights_h5.read_root_attr(self._weights_path, _POSITION_ATTR)
+        if position is not None:
+            position = _parse_position(position, self._weights_path)
+        self.model.load_weights(self._weights_path)
         if position is None:
             return
-        position = json.loads(position)
-        epoch, batch = int(position["epoch"]), int(position["batch"])
+        epoch, batch = position
         self._current_epoch = epoch
         self.model._initial_epoch = epoch
         if batch >= 0:
@@ -126,6 +132,32 @@ class BackupAndRestore(BatchSaveFreq, Callback):
             os.rmdir(self.backup_dir)  # only when nothing else is in it
         except OSError:
             pass
+
+
+def _parse_position(text, path):
+    """(epoch, batch) of a backup's position attribute; MalformedFileError (so that the .bkp
+    fallback runs) for anything but {"epoch": 0.., "batch": -1..} with whole numbers."""
+    from densefit.saving import MalformedFileError
+
+    what = f"{path}: the training position ({_POSITION_ATTR} attribute)"
+    try:
+        position = json.loads(text)
+    except (ValueError, RecursionError) as e:
+        raise MalformedFileError(f"{what} is not valid JSON ({e}): {text[:80]!r}") from None
+    if not isinstance(position, dict):
+        raise MalformedFileError(f"{what} must be a JSON object with 'epoch' and 'batch', got "
+                                 f"{text[:80]!r}")
+    out = []
+    for key, low in (("epoch", 0), ("batch", -1)):  # batch -1: saved at an epoch's end
+        if key not in position:
+            raise MalformedFileError(f"{what} lacks {key!r}: {text[:80]!r}")
+        value = position[key]
+        if isinstance(value, bool) or not isinstance(value, int) or \
+                not low <= value <= _MAX_POSITION:
+            raise MalformedFileError(f"{what}: {key} is {value!r}; expected a whole number in "
+                                     f"[{low}, {_MAX_POSITION}]")
+        out.append(value)
+    return tuple(out)
 
 
 def _read(path):

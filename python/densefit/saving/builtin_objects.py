@@ -42,6 +42,8 @@ def _tables():
 def find(module, class_name):
     """The densefit class a Keras (module, class_name) pair names, or None. Without a module,
     or with one of Keras's private module paths, any of densefit's namespaces may answer."""
+    if module is not None and not isinstance(module, str) or not isinstance(class_name, str):
+        return None  # a file's JSON may put anything there
     tables = _tables()
     if module in tables:
         return tables[module].get(class_name)
@@ -56,7 +58,7 @@ def find_function(module, name):
     """A built-in function (activation, loss) a Keras `{"class_name": "function"}` names."""
     from densefit import activations, losses
 
-    if not isinstance(name, str):
+    if not isinstance(name, str) or module is not None and not isinstance(module, str):
         return None
     spaces = {"keras.activations": activations, "keras.losses": losses}
     candidates = [spaces[module]] if module in spaces else list(spaces.values())
@@ -101,16 +103,25 @@ def normalize_config(cls, config):
     float32 name, neutral Keras-only fields go, nested object configs likewise."""
     if not isinstance(config, dict):
         return config
+    # Models and layers compute in float32; a metric's dtype is its result's (Keras's
+    # BinaryIoU: int32), which the metric itself checks.
+    computes = not (inspect.isclass(cls) and _is_metric_class(cls))
     out = {}
     for key, value in config.items():
         if key in _NEUTRAL and (value == _NEUTRAL[key] or key == "shared_object_id"):
             continue
-        if key == "dtype":
+        if key == "dtype" and computes:
             value = _dtype_name(value)
         elif isinstance(value, dict) and "class_name" in value and "config" in value:
             value = {**value, "config": normalize_config(None, value["config"])}
         out[key] = value
     return out
+
+
+def _is_metric_class(cls):
+    from densefit import metrics
+
+    return issubclass(cls, getattr(metrics, "Metric", ()))
 
 
 def _dtype_name(value):

@@ -102,23 +102,32 @@ def _functional_config(model):
 
 
 # ---- loading ------------------------------------------------------------------------------------
-def deserialize_model(cls, config, deserializer):
+def deserialize_model(cls, config, deserializer, depth=0):
     """The model a Keras model config describes, compiled from its compile_config unless the
-    deserializer was told not to."""
+    deserializer was told not to.
+
+    The weights its layers declare are checked before the model is built (size_limits): for
+    the top-level model (depth 0) first by the deserializer's `check_declared_weights`, when it
+    has one (keras_zip compares them with the file's weights), then against densefit's
+    limits."""
+    from densefit.saving import size_limits
+
     inner = config.get("config")
     if not isinstance(inner, dict) or not isinstance(inner.get("layers"), list):
         raise ValueError(f"A {config.get('class_name')} config needs a list of 'layers'")
+    size_limits.check_layer_count(inner["layers"])
+    check = deserializer.check_declared_weights if depth == 0 else None
     if config.get("class_name") in ("Functional", "Model") or "input_layers" in inner:
-        model = _functional_from_config(cls, inner, deserializer)
+        model = _functional_from_config(cls, inner, deserializer, check)
     else:
-        model = _sequential_from_config(cls, inner, deserializer)
+        model = _sequential_from_config(cls, inner, deserializer, check)
     compile_config = config.get("compile_config")
     if deserializer.compile and compile_config:
         _compile_from_config(model, compile_config, deserializer)
     return model
 
 
-def _sequential_from_config(cls, inner, deserializer):
+def _sequential_from_config(cls, inner, deserializer, check):
     from densefit.layers import InputLayer
 
     layers = []
@@ -129,14 +138,57 @@ def _sequential_from_config(cls, inner, deserializer):
         if not _is_layer(layer):
             raise TypeError(f"Sequential layers must be layers, the config gave {layer!r}")
         layers.append(layer)
-    model = cls(layers=layers, name=inner.get("name"), trainable=inner.get("trainable", True))
     build_shape = inner.get("build_input_shape")
-    if not model.built and build_shape and not any(isinstance(l, InputLayer) for l in layers):
+    has_input = any(isinstance(l, InputLayer) for l in layers)
+    input_shape, body = _sequential_input(layers)
+    if input_shape is None and build_shape and not has_input:
+        input_shape = _shape_of(build_shape)[1:]
+    if input_shape is not None and body:
+        _check_declared(body, body, input_shape, check)
+    model = cls(layers=layers, name=inner.get("name"), trainable=inner.get("trainable", True))
+    if not model.built and build_shape and not has_input:
         model.build(_shape_of(build_shape))
     return model
 
 
-def _functional_from_config(cls, inner, deserializer):
+def _sequential_input(layers):
+    """(the input shape a Sequential of `layers` is built for or None, the layers that are not
+    its InputLayer), as Sequential.add sees them."""
+    from densefit.layers import InputLayer
+
+    input_shape, body = None, []
+    for layer in layers:
+        if isinstance(layer, InputLayer):
+            if body or input_shape is not None:
+                return None, body  # Sequential refuses the stack before building anything
+            input_shape = layer.input_shape_hint
+            continue
+        if not body and input_shape is None:
+            input_shape = layer.input_shape_hint
+        body.append(layer)
+    return input_shape, body
+
+
+def _check_declared(layers, keyed_layers, input_shape, check):
+    """The weights `layers` declare for `input_shape`: first `check`ed, (weights-file key,
+    layer, shapes) each, over `keyed_layers` (the layers as the weights file lists them),
+    then held to densefit's limits. Nothing is built yet."""
+    from densefit.saving import size_limits, weights_h5
+
+    declared, refusal = size_limits.declared_weights(layers, input_shape)
+    # The file is compared first: its weights name the layer that differs. When a layer
+    # refused its input, only the layers up to it are (the file's weights are read as far as
+    # theirs need), and not at all when its own weights are unknown.
+    if check is not None and (refusal is None or declared and declared[-1][2] is None):
+        known = {id(layer): layer_shapes for layer, layer_shapes, _ in declared}
+        in_body = {id(layer) for layer in layers}
+        check([(key, layer, known.get(id(layer), []))
+               for key, layer in weights_h5.keys_for(keyed_layers)
+               if id(layer) in known or id(layer) not in in_body])
+    size_limits.check_limits(input_shape, declared, refusal)
+
+
+def _functional_from_config(cls, inner, deserializer, check):
     from densefit.layers import InputLayer
     from densefit.models import Model
 
@@ -156,7 +208,6 @@ def _functional_from_config(cls, inner, deserializer):
     if not isinstance(first, InputLayer):
         raise ValueError("densefit reads functional models whose first layer is their input")
     previous = first_entry.get("name", first.name)
-    inputs = tensor = _input_tensor(first)
     for entry, layer in built[1:]:
         source = _single_source(entry)
         if source != previous:
@@ -164,13 +215,20 @@ def _functional_from_config(cls, inner, deserializer):
                 f"densefit loads functional models that are a chain of layers; layer "
                 f"{entry.get('name')!r} takes its input from {source!r}, not from the layer "
                 f"before it ({previous!r})")
-        tensor = layer(tensor)
         previous = entry.get("name", layer.name)
     outputs = inner.get("output_layers")
     if _history_name(outputs) != previous:
         raise ValueError(f"densefit loads chain models whose output is the last layer "
                          f"({previous!r}); the config names {outputs!r}")
     model_cls = cls if cls is not Model and issubclass(cls, Model) else Model
+    body = [layer for _, layer in built[1:]]
+    # Before the layers are called (their shape checks), as before building: Keras lists a
+    # Functional model's input layer among its weights file's layers.
+    _check_declared(body, [first] + body if model_cls is Model else body,
+                    first.input_shape_hint, check)
+    inputs = tensor = _input_tensor(first)
+    for layer in body:
+        tensor = layer(tensor)
     return model_cls(inputs, tensor, name=inner.get("name"),
                      trainable=inner.get("trainable", True))
 

@@ -150,6 +150,34 @@ def check_variables(layout, values, optimizer_name):
     return True
 
 
+MAX_ITERATIONS = 2 ** 62  # the native counter is int64; no run takes this many steps
+
+
+def check_counters(layout, values, source):
+    """MalformedFileError unless the scalars of a saved variable list (in Keras's order, shapes
+    already checked) are what they count: `iteration` a whole number in [0, MAX_ITERATIONS],
+    `learning_rate` and Nadam's `u_product` finite. (Slots may hold anything a diverged run
+    leaves, NaN included.)"""
+    from densefit.saving.errors import MalformedFileError
+
+    iteration = np.asarray(values[0]).item()
+    if isinstance(iteration, float) and not (np.isfinite(iteration) and
+                                             iteration == int(iteration)):
+        raise MalformedFileError(f"{source}: optimizer variable 0 (iteration) is {iteration}, "
+                                 f"not a whole number")
+    if not 0 <= int(iteration) <= MAX_ITERATIONS:
+        raise MalformedFileError(f"{source}: optimizer variable 0 (iteration) is "
+                                 f"{int(iteration)}, out of range [0, {MAX_ITERATIONS}]")
+    scalars = [(1, "learning_rate")] if layout.has_lr_variable else []
+    if layout.nadam:
+        scalars.append((len(values) - 1, "u_product"))
+    for index, name in scalars:
+        value = float(np.asarray(values[index]))
+        if not np.isfinite(value):
+            raise MalformedFileError(f"{source}: optimizer variable {index} ({name}) is "
+                                     f"{value}; expected a finite number")
+
+
 def _offset_in(array, params):
     if params is None:
         return 0

@@ -146,6 +146,9 @@ class _Deserializer:
         self.custom_objects = {**_GLOBAL_CUSTOM_OBJECTS, **_scope_objects(),
                                **(custom_objects or {})}
         self.safe_mode = safe_mode
+        # Called with the weights the top-level model declares, before it is built
+        # (model_config); keras_zip sets it to compare them with the file's weights.
+        self.check_declared_weights = None
 
     def run(self, config, depth):
         if depth > _MAX_DEPTH:
@@ -180,7 +183,7 @@ class _Deserializer:
             if builtin_objects.is_model_class(cls):
                 from densefit.saving import model_config
 
-                return model_config.deserialize_model(cls, config, self)
+                return model_config.deserialize_model(cls, config, self, depth)
             if not isinstance(inner, dict):
                 raise TypeError(f"The config of {class_name!r} must be a dict, got {inner!r}")
             try:

@@ -21,7 +21,8 @@ import warnings
 import numpy as np
 
 from densefit.saving.errors import MalformedFileError
-from densefit.saving.optimizer_state import Layout, check_variables
+from densefit.saving.optimizer_state import Layout, check_counters, check_variables
+from densefit.variables import assign_all
 
 
 def _h5py():
@@ -47,6 +48,11 @@ def layer_keys(model):
     layers = list(model.layers)
     if type(model) is Model and getattr(model, "_input_layer", None) is not None:
         layers.insert(0, model._input_layer)  # a Functional model's layers include its input
+    return keys_for(layers)
+
+
+def keys_for(layers):
+    """[(key, layer)] for a model whose weights file lists `layers` in this order."""
     used, out = {}, []
     for layer in layers:
         key = keras_key(type(layer).__name__)
@@ -72,7 +78,7 @@ def weights_bytes(model, include_optimizer=True, attrs=None):
 
 
 def read_root_attr(path, key):
-    """A string attribute of a weights file's root, or None."""
+    """A string attribute of a weights file's root, or None where it has none."""
     h5py = _h5py()
     try:
         with h5py.File(path, "r") as f:
@@ -81,7 +87,10 @@ def read_root_attr(path, key):
         raise MalformedFileError(f"{path}: not a readable HDF5 weights file ({e})") from None
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    return value if isinstance(value, str) else None
+    if value is not None and not isinstance(value, str):
+        raise MalformedFileError(f"{path}: attribute {key!r} must be a string, got "
+                                 f"{type(value).__name__} {np.shape(value)}")
+    return value
 
 
 def write(model, f, include_optimizer=True):
@@ -105,14 +114,14 @@ def write(model, f, include_optimizer=True):
 
 
 # ---- reading ------------------------------------------------------------------------------------
-def read_bytes(model, data, source, skip_mismatch=False):
+def open_file(fileobj, source):
+    """The h5py.File of a weights file held in a binary file object (the file object stays
+    the caller's to close, after the h5py.File)."""
     h5py = _h5py()
     try:
-        f = h5py.File(io.BytesIO(data), "r")
+        return h5py.File(fileobj, "r")
     except Exception as e:  # h5py raises OSError subclasses for anything not HDF5
         raise MalformedFileError(f"{source}: not a readable HDF5 weights file ({e})") from None
-    with f:
-        read(model, f, source, skip_mismatch)
 
 
 def read_path(model, path, skip_mismatch=False):
@@ -165,7 +174,9 @@ def read(model, f, source, skip_mismatch=False):
                 if count == layout.count():
                     optimizer_values = _read_datasets(group, layout.shapes(), "the optimizer",
                                                       source, dtypes="fiu")
-                    if not check_variables(layout, optimizer_values, model.optimizer.name):
+                    if check_variables(layout, optimizer_values, model.optimizer.name):
+                        check_counters(layout, optimizer_values, source)
+                    else:
                         optimizer_values = None
                 else:
                     check_variables(layout, [None] * count, model.optimizer.name)
@@ -173,8 +184,10 @@ def read(model, f, source, skip_mismatch=False):
     except (KeyError, TypeError, AttributeError, IndexError, RuntimeError, OSError) as e:
         raise MalformedFileError(f"{source}: malformed weights file ({type(e).__name__}: "
                                  f"{e})") from None
-    for layer, values in assignments:
-        layer.set_weights(values)
+    # All layers in one write: one weight version, so threads serving the model never
+    # answer with half of the file loaded (densefit.variables.assign_all).
+    assign_all([(var, value) for layer, values in assignments
+                for var, value in zip(layer.weights, values)])
     if optimizer_values is not None:
         Layout(model).restore(model._network, optimizer_values)
     if position is not None:
@@ -182,6 +195,39 @@ def read(model, f, source, skip_mismatch=False):
         model._seed = model._network.seed = seed  # shuffling reads the model's copy
         model._shuffles = shuffles
         model._network.steps_taken = steps
+
+
+def check_declared(f, declared, source):
+    """MalformedFileError, naming the layer, unless the file holds exactly the weights
+    `declared` ([(key, layer, [shape, ...])], from a model's config) lists: their number and
+    shapes, read from the HDF5 metadata without reading any data. Run before the model the
+    config describes is built, so that a config cannot allocate what its file does not hold."""
+    h5py = _h5py()
+    try:
+        _check_layout(f, source)
+        for key, layer, shapes in declared:
+            what = f"layer '{layer.name}' (saved as 'layers/{key}')"
+            group = _vars_group(f, f"layers/{key}", source)
+            if group is None:
+                if shapes:
+                    raise MalformedFileError(f"{source}: {what} has no weights in the file, "
+                                             f"the config declares {len(shapes)}")
+                continue
+            if len(group) != len(shapes):
+                raise MalformedFileError(f"{source}: {what} expects {len(shapes)} variables, "
+                                         f"the file has {len(group)}")
+            for i, shape in enumerate(shapes):
+                ds = _child(group, str(i), h5py.Dataset, source)
+                if ds is None:
+                    raise MalformedFileError(f"{source}: {what}: variable '{i}' is missing "
+                                             f"(found {sorted(group.keys())[:8]})")
+                if tuple(ds.shape) != tuple(shape):
+                    raise MalformedFileError(
+                        f"{source}: {what}: variable {i} has shape {tuple(ds.shape)} in the "
+                        f"file, the config declares {tuple(shape)}")
+    except (KeyError, TypeError, AttributeError, IndexError, RuntimeError, OSError) as e:
+        raise MalformedFileError(f"{source}: malformed weights file ({type(e).__name__}: "
+                                 f"{e})") from None
 
 
 def _mismatch(skip, message):
@@ -259,18 +305,25 @@ def _read_datasets(group, shapes, what, source, dtypes="f"):
     return values
 
 
+# The counters go to the native network as int64 (the seed as uint64); counts past 2**62 are
+# no count of real steps, and adding to them could overflow.
+_POSITION_LIMITS = {"seed": 2 ** 64 - 1, "shuffles": 2 ** 62, "steps_taken": 2 ** 62}
+
+
 def _read_position(f, source):
     h5py = _h5py()
     group = _vars_group(f, "densefit", source)
     if group is None:
         return None
     out = []
-    for name in ("seed", "shuffles", "steps_taken"):
+    for name, limit in _POSITION_LIMITS.items():
         ds = _child(group, name, h5py.Dataset, source)
         if ds is None or ds.shape != () or ds.dtype.kind not in "iu":
             raise MalformedFileError(f"{source}: 'densefit/vars/{name}' must be an integer "
                                      f"scalar")
-        out.append(int(ds[()]))
-    if out[0] < 0 or out[1] < 0 or out[2] < 0:
-        raise MalformedFileError(f"{source}: densefit's training position is negative")
+        value = int(ds[()])
+        if not 0 <= value <= limit:
+            raise MalformedFileError(f"{source}: 'densefit/vars/{name}' is {value}, out of "
+                                     f"range [0, {limit}]")
+        out.append(value)
     return out
