@@ -175,3 +175,27 @@ class _KerasOpsAsBackend:
 
     def __getattr__(self, name):
         return self._k.config.epsilon if name == "epsilon" else getattr(self._k.ops, name)
+
+
+@pytest.mark.parametrize("argument", ["kernel_initializer", "bias_initializer",
+                                      "kernel_regularizer", "bias_regularizer",
+                                      "activity_regularizer", "kernel_constraint",
+                                      "bias_constraint"])
+def test_none_arguments_of_dense_mean_keras_defaults(argument):
+    k = keras()
+    layers = {}
+    for lib in (densefit, k):
+        layer = lib.layers.Dense(64, **{argument: None})
+        lib.Sequential([lib.Input((32,)), layer])
+        layers[lib.__name__] = layer
+    ours, theirs = layers["densefit"], layers["keras"]
+    assert ours.get_config().get(argument) == theirs.get_config().get(argument)
+    if argument == "bias_initializer":
+        # add_weight's default for a float weight is GlorotUniform: the bias is not zeros.
+        for layer in (ours, theirs):
+            bias = np.asarray(layer.get_weights()[1])
+            assert np.abs(bias).max() > 0 and np.abs(bias).max() <= np.sqrt(6 / 128)
+    if argument == "kernel_initializer":
+        for layer in (ours, theirs):
+            kernel = np.asarray(layer.get_weights()[0])
+            assert np.abs(kernel).max() <= np.sqrt(6 / 96) and kernel.std() > 0.05

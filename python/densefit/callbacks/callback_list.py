@@ -4,15 +4,13 @@ and tells the loop whether anyone listens to batches."""
 from densefit.callbacks.callback import Callback, overrides_batch_hooks
 from densefit.callbacks.history import History
 from densefit.callbacks.progbar import ProgbarLogger
+from densefit.trainers import arguments
 
 
 class CallbackList(Callback):
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
-        self.callbacks = list(callbacks or [])
-        for cb in self.callbacks:
-            if not isinstance(cb, Callback):
-                raise TypeError(f"callbacks must be densefit.callbacks.Callback instances, got {cb!r}")
+        self.callbacks = arguments.callbacks(callbacks)  # a new list: History etc. join it
         if add_progbar and not any(isinstance(cb, ProgbarLogger) for cb in self.callbacks):
             self.callbacks.append(ProgbarLogger())
         if add_history:
@@ -75,17 +73,22 @@ CallbackList.listeners = _listeners
 
 def _dispatch(name):
     # Arguments passed as Keras's CallbackList passes them (logs by keyword to batch hooks,
-    # by position to the others), so hooks declared without defaults work alike.
+    # by position to the others), so hooks declared without defaults work alike; a hook
+    # given no logs gets an empty dict, as Keras's pythonify_logs makes one (the keras.io
+    # callbacks guide calls `logs.keys()` in every hook).
     if "_batch_" in name:
         def hook(self, batch, logs=None):
+            logs = {} if logs is None else logs
             for method in self.listeners(name):
                 method(batch, logs=logs)
     elif name.startswith("on_epoch_"):
         def hook(self, epoch, logs=None):
+            logs = {} if logs is None else logs
             for method in self.listeners(name):
                 method(epoch, logs)
     else:
         def hook(self, logs=None):
+            logs = {} if logs is None else logs
             for method in self.listeners(name):
                 method(logs)
 

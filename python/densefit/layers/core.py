@@ -1,5 +1,7 @@
 """The layers of a dense network: Dense, Dropout, Activation, Flatten, InputLayer."""
 
+import os
+
 from densefit import activations, constraints, initializers, regularizers
 from densefit.layers.layer import KerasTensor, Layer, _as_shape, flat_size
 
@@ -31,25 +33,57 @@ def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, 
     return KerasTensor(layer._input_shape_arg, layer.name, layer)
 
 
+def _weights_memory_holds():
+    """How many float32 weights one layer may have: what this machine's memory holds (the
+    weights alone; gradients and optimizer slots come on top), and never more than 64-bit
+    sizes address (larger counts would overflow the native offsets)."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): the address bound
+        memory = 1 << 62
+    return min(memory // 4, 1 << 60)
+
+
+_MAX_WEIGHTS = _weights_memory_holds()
+
+
+def _positive_int(value):
+    """`value` as a positive int if it is an integer (NumPy's too, not a bool), else None."""
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        return None
+    try:
+        number = value.__index__()
+    except TypeError:  # an ndarray that is not one integer
+        return None
+    return number if number > 0 else None
+
+
 class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  lora_rank=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, int) and not (
-                hasattr(units, "__index__")):
-            raise TypeError(f"units must be a positive int, got {units!r}")
-        if int(units) <= 0:
+        # Keras raises this ValueError for any units but a positive int (NumPy integers are
+        # accepted here too; bools, which Keras reads as 1 unit, are not).
+        count = _positive_int(units)
+        if count is None:
             raise ValueError(f"Received an invalid value for `units`, expected a positive "
-                             f"integer. Received: units={units}")
+                             f"integer. Received: units={units!r}")
         if lora_rank is not None:
             raise ValueError("lora_rank is not supported by densefit")
-        self.units = int(units)
+        self.units = count
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        # Keras: None is add_weight's default, GlorotUniform for float weights (the bias's
+        # too, not zeros), and the config keeps None.
+        self._default_initializers = {name for name, value in (
+            ("kernel_initializer", kernel_initializer), ("bias_initializer", bias_initializer))
+            if value is None}
+        self.kernel_initializer = initializers.get(
+            "glorot_uniform" if kernel_initializer is None else kernel_initializer)
+        self.bias_initializer = initializers.get(
+            "glorot_uniform" if bias_initializer is None else bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)
@@ -61,6 +95,12 @@ class Dense(Layer):
         if len(input_shape) == 0:
             raise ValueError(f"Dense layer {self.name!r} needs inputs with at least one feature "
                              f"axis, got sample shape ()")
+        weights = (input_shape[-1] + 1) * self.units if isinstance(input_shape[-1], int) else 0
+        if weights > _MAX_WEIGHTS:
+            raise ValueError(f"Dense layer {self.name!r} with units={self.units} on "
+                             f"{input_shape[-1]} input features would hold {weights} weights "
+                             f"({weights / 2**28:.3g} GiB): more than this machine's memory "
+                             f"holds ({_MAX_WEIGHTS / 2**28:.3g} GiB of float32 values)")
         return tuple(input_shape[:-1]) + (self.units,)
 
     def weight_shapes(self, input_shape):
@@ -97,8 +137,8 @@ class Dense(Layer):
         config = super().get_config()
         config.update({
             "units": self.units, "activation": self.activation, "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_initializer": self._initializer_config("kernel_initializer"),
+            "bias_initializer": self._initializer_config("bias_initializer"),
             "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
@@ -106,6 +146,12 @@ class Dense(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
         })
         return config
+
+
+    def _initializer_config(self, name):
+        if name in getattr(self, "_default_initializers", ()):
+            return None
+        return initializers.serialize(getattr(self, name))
 
 
 class Dropout(Layer):

@@ -5,7 +5,9 @@ batch is computed (no per-batch Python).
 Files by family: base.py (Metric API, array handling), reduction.py (Mean, Sum,
 MeanMetricWrapper), accuracy.py, confusion.py (counts, Precision, Recall, AUC, "...At..."),
 confusion_matrix.py, f_score.py, r2.py, loss_metrics.py (MSE, MAE, crossentropies...),
-resolve.py (names and compile()'s resolution)."""
+correlation.py (CosineSimilarity, Pearson and concordance correlations), iou.py (IoU family),
+weights.py (Keras's sample-weight broadcasting as native row weights), resolve.py (names and
+compile()'s resolution)."""
 
 from densefit.metrics.accuracy import (Accuracy, BinaryAccuracy, CategoricalAccuracy,
                                        SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy,
@@ -19,7 +21,11 @@ from densefit.metrics.confusion import (AUC, FalseNegatives, FalsePositives, Pre
                                         SensitivityAtSpecificity, SpecificityAtSensitivity,
                                         TrueNegatives, TruePositives)
 from densefit.metrics.confusion_matrix import ConfusionMatrix, confusion_matrix
+from densefit.metrics.correlation import (ConcordanceCorrelation, CosineSimilarity,
+                                          PearsonCorrelation, concordance_correlation,
+                                          pearson_correlation)
 from densefit.metrics.f_score import F1Score, FBetaScore
+from densefit.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from densefit.metrics.loss_metrics import (BinaryCrossentropy, CategoricalCrossentropy,
                                            CategoricalHinge, Hinge, KLDivergence, LogCoshError,
                                            MeanAbsoluteError, MeanAbsolutePercentageError,
@@ -52,4 +58,7 @@ __all__ = [  # noqa: RUF022 (grouped by family, like the imports)
     "mean_squared_logarithmic_error", "binary_crossentropy", "categorical_crossentropy",
     "sparse_categorical_crossentropy", "kl_divergence", "poisson", "hinge", "squared_hinge",
     "categorical_hinge", "log_cosh", "binary_focal_crossentropy", "huber",
+    "categorical_focal_crossentropy",
+    "CosineSimilarity", "PearsonCorrelation", "ConcordanceCorrelation", "pearson_correlation",
+    "concordance_correlation", "IoU", "BinaryIoU", "MeanIoU", "OneHotIoU", "OneHotMeanIoU",
 ]

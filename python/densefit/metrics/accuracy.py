@@ -1,10 +1,12 @@
 """Accuracy metrics (Keras's accuracy_metrics): the classes, computed natively, and the
-per-sample functions, in NumPy (MeanMetricWrapper around them runs natively too)."""
+per-sample functions, in densefit.ops (MeanMetricWrapper around them runs natively too)."""
 
 import numpy as np
 
+from densefit import ops
 from densefit.metrics.base import NativeMetric
 from densefit.metrics.reduction import native_function
+from densefit.ops.keras_semantics import squeeze_or_expand_to_same_rank
 
 
 def _check_k(k):
@@ -17,6 +19,7 @@ class Accuracy(NativeMetric):
     """How often predictions equal labels exactly."""
 
     _kind = "accuracy"
+    _values = "elementwise"
 
     def __init__(self, name="accuracy", dtype=None):
         super().__init__(name=name, dtype=dtype)
@@ -26,6 +29,7 @@ class BinaryAccuracy(NativeMetric):
     """How often `y_pred > threshold` equals the label."""
 
     _kind = "binary_accuracy"
+    _values = "elementwise"
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)):
@@ -81,6 +85,7 @@ class SparseTopKCategoricalAccuracy(NativeMetric):
 
     _kind = "sparse_top_k_categorical_accuracy"
     _sparse_labels = True
+    _values = "labels"
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
                  from_sorted_ids=False):
@@ -99,63 +104,85 @@ class SparseTopKCategoricalAccuracy(NativeMetric):
 
 
 # ---- functions: per-sample values, as keras.metrics.<name> returns them ---------------------
+# Written with densefit.ops, so they also trace inside a user's metric (see loss_functions.py).
 
-def _pair(y_true, y_pred):
-    y_pred = np.asarray(y_pred, dtype=np.float32)
-    y_true = np.asarray(y_true, dtype=np.float32)
-    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
-        y_true = y_true[..., 0]
-    elif y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
-        y_pred = y_pred[..., 0]
-    return y_true, y_pred
+def _float(x):
+    return ops.convert_to_tensor(x, dtype=np.float32)
 
 
-def _labels(y_true, y_pred):
-    y_true = np.asarray(y_true, dtype=np.float32)
-    y_pred = np.asarray(y_pred, dtype=np.float32)
-    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
-        y_true = y_true[..., 0]
-    return y_true, y_pred
-
-
-def _in_top_k(labels, y_pred, k):
-    # Keras's in_top_k: ties count in the label's favour; a NaN at the label ranks last.
-    labels = labels.astype(np.int64)
-    valid = (labels >= 0) & (labels < y_pred.shape[-1])
-    at = np.take_along_axis(y_pred, np.clip(labels, 0, y_pred.shape[-1] - 1)[..., None], -1)
-    at = np.where(np.isnan(at), -np.inf, at)
-    return valid & (np.sum(y_pred > at, axis=-1) < k)
+def accuracy(y_true, y_pred):
+    y_true, y_pred = squeeze_or_expand_to_same_rank(_float(y_true), _float(y_pred))
+    return ops.cast(ops.equal(y_true, y_pred), "float32")
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
-    y_true, y_pred = _pair(y_true, y_pred)
-    return (y_true == (y_pred > threshold).astype(np.float32)).astype(np.float32)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(_float(y_true), _float(y_pred))
+    y_pred = ops.cast(ops.greater(y_pred, np.float32(threshold)), "float32")
+    return ops.cast(ops.equal(y_true, y_pred), "float32")
 
 
 def categorical_accuracy(y_true, y_pred):
-    y_pred = np.asarray(y_pred, dtype=np.float32)
-    return (np.argmax(np.asarray(y_true), -1) == np.argmax(y_pred, -1)).astype(np.float32)
+    y_true = ops.argmax(_float(y_true), axis=-1)
+    y_pred = _float(y_pred)
+    true_shape = np.shape(y_true)
+    reshape_matches = np.ndim(y_true) == np.ndim(y_pred)
+    if reshape_matches:
+        y_true = ops.squeeze(y_true, -1)
+    matches = ops.cast(ops.equal(ops.cast(y_true, "float32"),
+                                 ops.cast(ops.argmax(y_pred, axis=-1), "float32")), "float32")
+    return ops.reshape(matches, true_shape) if reshape_matches else matches
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
-    y_true, y_pred = _labels(y_true, y_pred)
-    return (y_true == np.argmax(y_pred, -1)).astype(np.float32)
+    y_pred = _float(y_pred)
+    y_true = _float(y_true)
+    true_shape = np.shape(y_true)
+    reshape_matches = np.ndim(y_true) == np.ndim(y_pred) and true_shape[-1] == 1
+    if reshape_matches:
+        y_true = ops.squeeze(y_true, -1)
+    matches = ops.cast(ops.equal(y_true, ops.cast(ops.argmax(y_pred, axis=-1), "float32")),
+                       "float32")
+    if reshape_matches:
+        matches = ops.reshape(matches, true_shape)
+    if np.ndim(matches) > 1 and np.shape(matches)[-1] == 1:
+        matches = ops.squeeze(matches, -1)
+    return matches
+
+
+def _top_k_matches(labels, y_pred, k, from_sorted_ids=False):
+    """Keras's flattening around in_top_k: matches shaped as the labels came."""
+    true_shape = np.shape(labels)
+    if np.ndim(y_pred) > 2:
+        y_pred = ops.reshape(y_pred, [-1, np.shape(y_pred)[-1]])
+    reshape_matches = np.ndim(labels) > 1
+    if reshape_matches:
+        labels = ops.reshape(labels, [-1])
+    if from_sorted_ids:
+        matches = ops.any(ops.equal(ops.expand_dims(labels, 1), y_pred[:, :k]), axis=1)
+    else:
+        matches = ops.in_top_k(labels, y_pred, k)
+    matches = ops.cast(matches, "float32")
+    return ops.reshape(matches, true_shape) if reshape_matches else matches
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
-    y_pred = np.asarray(y_pred, dtype=np.float32)
-    return _in_top_k(np.argmax(np.asarray(y_true), -1), y_pred, k).astype(np.float32)
+    y_pred = _float(y_pred)
+    labels = ops.cast(ops.argmax(_float(y_true), axis=-1), "float32")
+    return _top_k_matches(labels, y_pred, k)
 
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
-    y_true, y_pred = _labels(y_true, y_pred)
-    if from_sorted_ids:
-        return np.any(y_true[..., None] == y_pred[..., :k], axis=-1).astype(np.float32)
-    return _in_top_k(y_true, y_pred, k).astype(np.float32)
+    y_pred = _float(y_pred)
+    y_true = _float(y_true)
+    # Keras reads the labels as int32 unless they are compared with ids in y_pred.
+    labels = y_true if from_sorted_ids else ops.cast(ops.cast(y_true, "int32"), "float32")
+    return _top_k_matches(labels, y_pred, k, from_sorted_ids)
 
 
+native_function(accuracy, lambda: {"kind": "accuracy"}, values="elementwise")
 native_function(binary_accuracy,
-                lambda threshold=0.5: {"kind": "binary_accuracy", "threshold": float(threshold)})
+                lambda threshold=0.5: {"kind": "binary_accuracy", "threshold": float(threshold)},
+                values="elementwise")
 native_function(categorical_accuracy, lambda: {"kind": "categorical_accuracy"})
 native_function(sparse_categorical_accuracy, lambda: {"kind": "sparse_categorical_accuracy"},
                 sparse_labels=True)
@@ -165,4 +192,4 @@ native_function(sparse_top_k_categorical_accuracy,
                 lambda k=5, from_sorted_ids=False: {"kind": "sparse_top_k_categorical_accuracy",
                                                     "k": _check_k(k),
                                                     "from_sorted_ids": bool(from_sorted_ids)},
-                sparse_labels=True)
+                sparse_labels=True, values="labels")

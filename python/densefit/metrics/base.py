@@ -12,6 +12,8 @@ import re
 import numpy as np
 
 from densefit._native import core
+from densefit.metrics import weights
+from densefit.ops.keras_semantics import squeeze_or_expand_to_same_rank
 
 
 def _snake_case(name):
@@ -78,6 +80,9 @@ class NativeMetric(Metric):
 
     _kind = None
     _sparse_labels = False  # y_true holds class ids (one value per sample)
+    # Which values Keras weighs (metrics/weights.py): a mean metric's per-sample values, or
+    # one value per output ("elementwise").
+    _values = "per_sample"
 
     def __init__(self, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
@@ -88,9 +93,26 @@ class NativeMetric(Metric):
         return {"kind": self._kind}
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true, y_pred, sample_weight = as_batch(y_true, y_pred, sample_weight,
-                                                 self._sparse_labels)
-        self._state.update(y_true, y_pred, sample_weight)
+        y_true = np.asarray(y_true, dtype=np.float32)
+        y_pred = np.asarray(y_pred, dtype=np.float32)
+        if y_pred.ndim == 0:
+            raise ValueError("`y_pred` must have a batch dimension, got a scalar")
+        plan = self._rows(y_true, y_pred, sample_weight)
+        if plan.per_output:
+            y_true, y_pred = self._per_output_rows(y_true, y_pred)
+        true, pred, _ = as_batch(y_true, y_pred, None, self._sparse_labels)
+        self._state.update(true, pred, plan.weights)
+
+    def _rows(self, y_true, y_pred, sample_weight):
+        """The native row weights for this batch (metrics/weights.py): Keras's Mean rule by
+        default."""
+        shape = weights.values_shape(self._values, y_true.shape, y_pred.shape)
+        return weights.mean_rows(self, shape, sample_weight, _row_count(y_pred),
+                                 self._values == "elementwise")
+
+    def _per_output_rows(self, y_true, y_pred):
+        """The batch as rows of one output each, for per-output weights."""
+        return per_output_rows(y_true, y_pred)
 
     def result(self):
         value = self._state.result().astype(self.dtype)
@@ -105,6 +127,19 @@ class NativeMetric(Metric):
 
     def native(self, weighted=False):
         return {"state": self._state, "weighted": bool(weighted)}
+
+
+def _row_count(y_pred):
+    return y_pred.shape[0] if y_pred.ndim == 1 else int(np.prod(y_pred.shape[:-1]))
+
+
+def per_output_rows(y_true, y_pred):
+    """(y_true, y_pred) as one row per output of every sample ((n * k, 1) each), for native
+    states that count outputs independently and per-output weights."""
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    shape = np.broadcast_shapes(y_true.shape, y_pred.shape)
+    return (np.ascontiguousarray(np.broadcast_to(y_true, shape).reshape(-1, 1)),
+            np.ascontiguousarray(np.broadcast_to(y_pred, shape).reshape(-1, 1)))
 
 
 def as_batch(y_true, y_pred, sample_weight=None, sparse_labels=False):
@@ -131,15 +166,15 @@ def as_batch(y_true, y_pred, sample_weight=None, sparse_labels=False):
             raise ValueError(f"`y_true` and `y_pred` have different numbers of samples: "
                              f"{y_true.shape} vs {y_pred.shape}")
         true = y_true.reshape(rows, -1)  # the native metric names what it needs
-    weights = None
+    row_weights = None
     if sample_weight is not None:
         sw = np.asarray(sample_weight, dtype=np.float32)
         if sw.ndim == 0:
-            weights = np.full(rows, sw, dtype=np.float32)
+            row_weights = np.full(rows, sw, dtype=np.float32)
         elif sw.size == samples:
-            weights = np.repeat(sw.reshape(samples), rows // max(samples, 1))
+            row_weights = np.repeat(sw.reshape(samples), rows // max(samples, 1))
         else:
             raise ValueError(f"`sample_weight` must hold one weight per sample ({samples}), got "
                              f"shape {sw.shape}")
     return (np.ascontiguousarray(true), np.ascontiguousarray(pred),
-            None if weights is None else np.ascontiguousarray(weights))
+            None if row_weights is None else np.ascontiguousarray(row_weights))

@@ -4,7 +4,9 @@ them; the native state counts predictions per threshold bucket (cpp/src/metrics/
 
 import numpy as np
 
-from densefit.metrics.base import NativeMetric
+from densefit.metrics import weights
+from densefit.metrics.base import NativeMetric, _row_count
+from densefit.ops.keras_semantics import squeeze_or_expand_to_same_rank as _same_rank
 
 NEG_INF = -1e10  # Keras's threshold when only top_k decides
 EPSILON = 1e-7   # Keras's backend.epsilon(): AUC's end thresholds sit just outside [0, 1]
@@ -42,7 +44,29 @@ def _optional_int(value, what, minimum):
     return int(value)
 
 
-class _ConfusionCount(NativeMetric):
+class _Confusion(NativeMetric):
+    """Weights as update_confusion_matrix_variables broadcasts them: one per prediction."""
+
+    def _rows(self, y_true, y_pred, sample_weight):
+        w = weights.confusion_weights(y_true.shape, y_pred.shape, sample_weight,
+                                      getattr(self, "class_id", None))
+        return weights.confusion_rows(self, w, _row_count(y_pred), self._outputs_independent())
+
+    def _outputs_independent(self):
+        """Whether every output is counted on its own (so it may be a row of its own)."""
+        return True
+
+
+def filter_top_k(y_pred, k):
+    """Keras's _filter_top_k: each row's k largest values kept (the lower index first among
+    ties, as jax.lax.top_k), the others NEG_INF."""
+    order = np.argsort(-y_pred, axis=-1, kind="stable")[..., :k]
+    keep = np.zeros(y_pred.shape, dtype=np.float32)
+    np.put_along_axis(keep, order, 1.0, axis=-1)
+    return (y_pred * keep + np.float32(NEG_INF) * (1 - keep)).astype(np.float32)
+
+
+class _ConfusionCount(_Confusion):
     def __init__(self, thresholds=None, name=None, dtype=None):
         self.init_thresholds = thresholds
         self.thresholds = parse_thresholds(thresholds, 0.5)
@@ -80,7 +104,7 @@ class FalseNegatives(_ConfusionCount):
     _kind = "false_negatives"
 
 
-class _PrecisionRecall(NativeMetric):
+class _PrecisionRecall(_Confusion):
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         self.init_thresholds = thresholds
         self.top_k = _optional_int(top_k, "top_k", 1)
@@ -92,6 +116,19 @@ class _PrecisionRecall(NativeMetric):
         return {"kind": self._kind, "thresholds": [float(t) for t in self.thresholds],
                 "evenly_spaced": evenly_spaced(self.thresholds), "top_k": self.top_k,
                 "class_id": self.class_id}
+
+    def _per_output_rows(self, y_true, y_pred):
+        if self.top_k is None:
+            return super()._per_output_rows(y_true, y_pred)
+        # top_k needs whole rows: output j of sample i becomes a row holding only it (the
+        # others predicted NEG_INF with label 0, which Precision and Recall never count), its
+        # row already filtered to the top k so the state's own filter keeps it.
+        y_true, y_pred = np.broadcast_arrays(*_same_rank(y_true, filter_top_k(y_pred, self.top_k)))
+        k = y_pred.shape[-1]
+        eye = np.eye(k, dtype=bool)
+        pred = np.where(eye, y_pred.reshape(-1, 1, k), np.float32(NEG_INF)).reshape(-1, k)
+        true = np.where(eye, y_true.reshape(-1, 1, k), np.float32(0.0)).reshape(-1, k)
+        return np.ascontiguousarray(true, np.float32), np.ascontiguousarray(pred, np.float32)
 
     def get_config(self):
         return {**super().get_config(), "thresholds": self.init_thresholds, "top_k": self.top_k,
@@ -111,7 +148,7 @@ class Recall(_PrecisionRecall):
     _kind = "recall"
 
 
-class _AtConstraint(NativeMetric):
+class _AtConstraint(_Confusion):
     """Keras's SensitivitySpecificityBase: counts at num_thresholds evenly spaced thresholds in
     [0, 1]; the result is the best value of one rate where another meets `value`."""
 
@@ -190,7 +227,7 @@ _CURVES = {"roc": "ROC", "pr": "PR", "prgain": "PRGAIN"}
 _SUMMATIONS = ("interpolation", "majoring", "minoring")
 
 
-class AUC(NativeMetric):
+class AUC(_Confusion):
     """Area under the ROC or PR curve, from counts at `num_thresholds` thresholds (Riemann
     sums; for PR with interpolation, Davis & Goadrich's interpolation)."""
 
@@ -236,6 +273,9 @@ class AUC(NativeMetric):
     @property
     def thresholds(self):
         return list(self._thresholds)
+
+    def _outputs_independent(self):
+        return not self.multi_label and self.label_weights is None
 
     def _spec(self):
         return {"kind": self._kind, "thresholds": self._thresholds.astype(np.float32).tolist(),

@@ -1,6 +1,7 @@
 """FBetaScore and F1Score (Keras's f_score_metrics), accumulated natively per class."""
 
-from densefit.metrics.base import NativeMetric
+from densefit.metrics import weights
+from densefit.metrics.base import NativeMetric, _row_count
 
 
 class FBetaScore(NativeMetric):
@@ -36,6 +37,9 @@ class FBetaScore(NativeMetric):
     def _spec(self):
         return {"kind": self._kind, "average": self.average, "beta": self.beta,
                 "threshold": self.threshold}
+
+    def _rows(self, y_true, y_pred, sample_weight):
+        return weights.fbeta_rows(self, y_pred.shape, sample_weight, _row_count(y_pred))
 
     def get_config(self):
         return {**super().get_config(), "average": self.average, "beta": self.beta,

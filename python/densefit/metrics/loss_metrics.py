@@ -71,6 +71,7 @@ class RootMeanSquaredError(NativeMetric):
     """The square root of the weighted mean squared error."""
 
     _kind = "root_mean_squared_error"
+    _values = "elementwise"  # Keras averages the squared error of every output
 
     def __init__(self, name="root_mean_squared_error", dtype=None):
         super().__init__(name=name, dtype=dtype)
@@ -83,6 +84,6 @@ for _cls in (_losses.MeanSquaredError, _losses.MeanAbsoluteError,
              _losses.SparseCategoricalCrossentropy, _losses.KLDivergence, _losses.Poisson,
              _losses.Hinge, _losses.SquaredHinge, _losses.CategoricalHinge,
              _losses.BinaryFocalCrossentropy, _losses.Huber):
-    native_function(getattr(_losses, _cls._fn_name),
+    native_function(_cls._fn,
                     lambda _cls=_cls, **options: {"kind": "loss", "loss": _cls(**options).native()},
                     sparse_labels=_cls is _losses.SparseCategoricalCrossentropy)

@@ -2,7 +2,9 @@
 
 import warnings
 
-from densefit.metrics.base import NativeMetric
+from densefit.metrics import weights
+from densefit.metrics.base import NativeMetric, _row_count
+from densefit.ops.keras_semantics import squeeze_or_expand_to_same_rank
 
 
 class R2Score(NativeMetric):
@@ -28,6 +30,10 @@ class R2Score(NativeMetric):
     def _spec(self):
         return {"kind": self._kind, "class_aggregation": self.class_aggregation,
                 "num_regressors": self.num_regressors}
+
+    def _rows(self, y_true, y_pred, sample_weight):
+        y_true, _ = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        return weights.r2_rows(self, y_true.shape, sample_weight, _row_count(y_pred))
 
     def result(self):
         if self.num_regressors:

@@ -3,7 +3,8 @@
 import numpy as np
 
 from densefit._native import core
-from densefit.metrics.base import Metric, as_batch
+from densefit.metrics import weights
+from densefit.metrics.base import Metric, _row_count, as_batch, per_output_rows
 
 # How compile() turns a Python function into a native per-sample expression. The expression
 # module registers it (set_callable_compiler); until then, compiling a MeanMetricWrapper
@@ -113,7 +114,7 @@ class MeanMetricWrapper(Mean):
     def __init__(self, fn, name=None, dtype=None, **kwargs):
         if not callable(fn):
             raise TypeError(f"MeanMetricWrapper needs a callable `fn`, got {fn!r}")
-        spec, self._sparse_labels = _NATIVE_FUNCTIONS.get(fn, (None, False))
+        spec, self._sparse_labels, self._values = _NATIVE_FUNCTIONS.get(fn, (None, False, None))
         self._state = None if spec is None else core.MetricState(spec(**kwargs))
         super().__init__(name=name or getattr(fn, "__name__", None) or "mean_metric_wrapper",
                          dtype=dtype)
@@ -123,7 +124,17 @@ class MeanMetricWrapper(Mean):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if self._state is not None:
-            self._state.update(*as_batch(y_true, y_pred, sample_weight, self._sparse_labels))
+            y_true = np.asarray(y_true, dtype=np.float32)
+            y_pred = np.asarray(y_pred, dtype=np.float32)
+            if y_pred.ndim == 0:
+                raise ValueError("`y_pred` must have a batch dimension, got a scalar")
+            shape = weights.values_shape(self._values, y_true.shape, y_pred.shape)
+            plan = weights.mean_rows(self, shape, sample_weight, _row_count(y_pred),
+                                     self._values == "elementwise")
+            if plan.per_output:
+                y_true, y_pred = per_output_rows(y_true, y_pred)
+            true, pred, _ = as_batch(y_true, y_pred, None, self._sparse_labels)
+            self._state.update(true, pred, plan.weights)
             return
         values = np.asarray(self._fn(y_true, y_pred, **self._fn_kwargs))
         super().update_state(values, sample_weight=sample_weight)
@@ -159,13 +170,13 @@ class MeanMetricWrapper(Mean):
                 **self._fn_kwargs}
 
 
-# function -> (**kwargs -> MetricSpec dict, y_true holds class ids) for functions with a
-# native kind.
+# function -> (**kwargs -> MetricSpec dict, y_true holds class ids, which values Keras
+# weighs: weights.values_shape's rule) for functions with a native kind.
 _NATIVE_FUNCTIONS = {}
 
 
-def native_function(fn, spec, sparse_labels=False):
+def native_function(fn, spec, sparse_labels=False, values="per_sample"):
     """Registers `spec(**fn_kwargs)`, the MetricSpec dict that computes `fn`'s mean natively
     (so MeanMetricWrapper(fn) and compile(metrics=[fn]) need no expression compiler)."""
-    _NATIVE_FUNCTIONS[fn] = (spec, sparse_labels)
+    _NATIVE_FUNCTIONS[fn] = (spec, sparse_labels, values)
     return fn

@@ -5,28 +5,31 @@ forms, aliases, config dicts, classes, functions) and compile()'s `get_metric` (
 import inspect
 
 from densefit import losses as _losses
-from densefit.metrics import accuracy, confusion, f_score, loss_metrics, r2
+from densefit.metrics import accuracy, confusion, correlation, f_score, iou, loss_metrics, r2
 from densefit.metrics.base import Metric, _snake_case
 from densefit.metrics.confusion_matrix import ConfusionMatrix
 from densefit.metrics.reduction import Mean, MeanMetricWrapper, Sum
 
 ALL_OBJECTS = [
-    Mean, Sum, MeanMetricWrapper,
+    Metric, Mean, Sum, MeanMetricWrapper,
     loss_metrics.MeanSquaredError, loss_metrics.RootMeanSquaredError,
     loss_metrics.MeanAbsoluteError, loss_metrics.MeanAbsolutePercentageError,
-    loss_metrics.MeanSquaredLogarithmicError, loss_metrics.LogCoshError, r2.R2Score,
+    loss_metrics.MeanSquaredLogarithmicError, correlation.CosineSimilarity,
+    loss_metrics.LogCoshError, r2.R2Score,
     confusion.AUC, confusion.FalseNegatives, confusion.FalsePositives, confusion.Precision,
     confusion.PrecisionAtRecall, confusion.Recall, confusion.RecallAtPrecision,
     confusion.SensitivityAtSpecificity, confusion.SpecificityAtSensitivity,
     confusion.TrueNegatives, confusion.TruePositives,
+    correlation.ConcordanceCorrelation, correlation.PearsonCorrelation,
     loss_metrics.Hinge, loss_metrics.SquaredHinge, loss_metrics.CategoricalHinge,
     loss_metrics.KLDivergence, loss_metrics.Poisson, loss_metrics.BinaryCrossentropy,
     loss_metrics.CategoricalCrossentropy, loss_metrics.SparseCategoricalCrossentropy,
     accuracy.Accuracy, accuracy.BinaryAccuracy, accuracy.CategoricalAccuracy,
     accuracy.SparseCategoricalAccuracy, accuracy.TopKCategoricalAccuracy,
     accuracy.SparseTopKCategoricalAccuracy, f_score.F1Score, f_score.FBetaScore,
-    ConfusionMatrix,
+    iou.IoU, iou.BinaryIoU, iou.MeanIoU, iou.OneHotIoU, iou.OneHotMeanIoU,
 ]
+# Keras's keras.metrics.ALL_OBJECTS_DICT: class names, their snake_case forms, aliases.
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}
 ALL_OBJECTS_DICT.update({_snake_case(cls.__name__): cls for cls in ALL_OBJECTS})
 ALL_OBJECTS_DICT.update({
@@ -38,8 +41,11 @@ ALL_OBJECTS_DICT.update({
     "msle": loss_metrics.MeanSquaredLogarithmicError,
     "MSLE": loss_metrics.MeanSquaredLogarithmicError,
 })
-# Only usable standalone (they take values, not y_true/y_pred), so not compile() names.
-_NOT_FOR_COMPILE = {Mean, Sum, MeanMetricWrapper}
+# densefit's own metric, resolvable by name as well (Keras has no ConfusionMatrix).
+_DENSEFIT_ONLY = {"ConfusionMatrix": ConfusionMatrix, "confusion_matrix": ConfusionMatrix}
+# They take values rather than (y_true, y_pred) (or, Metric itself, nothing): not compile()
+# metrics. Subclasses (MeanMetricWrapper's) are.
+_NOT_FOR_COMPILE = (Metric, Mean, Sum)
 
 
 def serialize(metric):
@@ -48,7 +54,7 @@ def serialize(metric):
 
 
 def deserialize(config, custom_objects=None):
-    table = {**ALL_OBJECTS_DICT, **(custom_objects or {})}
+    table = {**ALL_OBJECTS_DICT, **_DENSEFIT_ONLY, **(custom_objects or {})}
     name = config.get("class_name")
     if name not in table:
         raise ValueError(f"Unknown metric: {name!r}")
@@ -56,24 +62,22 @@ def deserialize(config, custom_objects=None):
 
 
 def get(identifier):
-    """A metric (or a metric function) from a name, a config dict, a class or an instance,
-    as keras.metrics.get."""
+    """keras.metrics.get: a metric instance from a name in Keras's registry, a config dict or
+    a class; an instance or a function as it is."""
     if identifier is None:
         return None
     if isinstance(identifier, dict):
-        return deserialize(identifier)
-    obj = ALL_OBJECTS_DICT.get(identifier) if isinstance(identifier, str) else identifier
-    if obj is None and isinstance(identifier, str):
-        valid = sorted(k for k in ALL_OBJECTS_DICT if k[0].islower())
-        raise ValueError(f"Could not interpret metric identifier: {identifier!r}. Valid names: "
-                         f"{', '.join(valid)}, accuracy, acc")
-    if inspect.isclass(obj):
-        if obj in _NOT_FOR_COMPILE:
-            raise ValueError(f"{obj.__name__} takes values rather than (y_true, y_pred); use "
-                             f"it standalone, not as {identifier!r} in compile()")
-        return obj()
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        obj = ALL_OBJECTS_DICT.get(identifier)
+        if obj is None:
+            valid = sorted(k for k in ALL_OBJECTS_DICT if k[0].islower())
+            raise ValueError(f"Could not interpret metric identifier: {identifier!r}. Valid "
+                             f"names: {', '.join(valid)}")
+    else:
+        obj = identifier
     if callable(obj):
-        return obj
+        return obj() if inspect.isclass(obj) else obj
     raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
 
 
@@ -98,7 +102,11 @@ def resolve(identifier, loss, y_true_shape, y_pred_shape):
                    loss_metrics.SparseCategoricalCrossentropy if is_sparse else
                    loss_metrics.CategoricalCrossentropy)
         return cls(name=identifier)
-    obj = get(identifier)
+    obj = (_DENSEFIT_ONLY[identifier]() if isinstance(identifier, str) and
+           identifier in _DENSEFIT_ONLY else get(identifier))
+    if type(obj) in _NOT_FOR_COMPILE:
+        raise TypeError(f"{type(obj).__name__} ({identifier!r}) takes values rather than "
+                        f"(y_true, y_pred); use it standalone, not in compile()")
     if isinstance(obj, Metric):
         metric = obj
     elif callable(obj):
@@ -112,9 +120,10 @@ def resolve(identifier, loss, y_true_shape, y_pred_shape):
     return metric
 
 
-# Keras accepts the loss functions as metrics (keras.metrics.mean_squared_error ...).
+# keras.metrics exports these loss functions too (keras.metrics.mean_squared_error ...).
 LOSS_FUNCTIONS = {name: getattr(_losses, name) for name in (
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_logarithmic_error", "binary_crossentropy", "categorical_crossentropy",
     "sparse_categorical_crossentropy", "kl_divergence", "poisson", "hinge", "squared_hinge",
-    "categorical_hinge", "log_cosh", "binary_focal_crossentropy", "huber")}
+    "categorical_hinge", "log_cosh", "binary_focal_crossentropy", "huber",
+    "categorical_focal_crossentropy")}

@@ -9,6 +9,8 @@ values are recorded too; these names cover what NumPy lacks (sigmoid, softplus, 
 Keras's spelling (cast, convert_to_tensor) so that a `keras.ops` loss ports by renaming.
 """
 
+import builtins
+
 import numpy as np
 
 from densefit.ops import numpy_dispatch as _dispatch
@@ -17,7 +19,8 @@ from densefit.ops.trace import trace_loss, trace_metric  # noqa: F401  (for dens
 
 
 def _traced(*values):
-    return any(isinstance(v, _t.Tracer) for v in values)
+    # builtins.any: this module defines Keras's `any`.
+    return builtins.any(isinstance(v, _t.Tracer) for v in values)
 
 
 def _f32(x):
@@ -172,7 +175,76 @@ def softmax(x, axis=-1):
 
 
 def log_softmax(x, axis=-1):
-    return subtract(x, logsumexp(x, axis=axis, keepdims=True))
+    """(x - max) - log(sum(exp(x - max))) over `axis`, rounded as jax.nn.log_softmax."""
+    shifted = subtract(x, max(x, axis=axis, keepdims=True))
+    return subtract(shifted, log(sum(exp(shifted), axis=axis, keepdims=True)))
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) as jax.nn.log_sigmoid: -softplus(-x)."""
+    return negative(softplus(negative(x)))
+
+
+def all(x, axis=None, keepdims=False):  # noqa: A001  (Keras's name)
+    """Whether every element over `axis` is true (non-zero); a boolean."""
+    if not _traced(x):
+        return np.all(np.asarray(x), axis=axis, keepdims=keepdims)
+    return greater(min(cast(x, "bool").astype(np.float32), axis=axis, keepdims=keepdims), 0.5)
+
+
+def any(x, axis=None, keepdims=False):  # noqa: A001  (Keras's name)
+    """Whether some element over `axis` is true (non-zero); a boolean."""
+    if not _traced(x):
+        return np.any(np.asarray(x), axis=axis, keepdims=keepdims)
+    return greater(max(cast(x, "bool").astype(np.float32), axis=axis, keepdims=keepdims), 0.5)
+
+
+def argmax(x, axis=-1):
+    """The index of the largest value over the last axis, as keras.ops.argmax on its JAX CPU
+    backend: the first of tied maxima, a NaN counts as the largest, -0.0 ranks below +0.0.
+    Traced it is a float32 holding the index (there are no integer tensors natively)."""
+    if not _traced(x):
+        x = _f32(x)
+        # Keras's CPU argmax works around flush-to-zero by lowering -0.0 to -tiny.
+        x = np.where((x == 0) & np.signbit(x), -np.finfo(np.float32).tiny, x)
+        return np.argmax(x, axis=axis)
+    if axis not in (-1, x.ndim - 1) or x.ndim != 2:
+        raise _t.UntraceableError(f"argmax over axis {axis} of a {x.ndim}-D value (only over "
+                                  f"the last axis of a (batch, n) value)")
+    n = x.shape[-1]
+    ids = np.arange(n, dtype=np.float32)
+    nan = isnan(x)
+    x = where(equal(x, 0.0) & less(reciprocal(x), 0.0), -np.finfo(np.float32).tiny, x)
+    x = where(nan, -np.inf, x)
+    first_max = min(where(equal(x, max(x, axis=-1, keepdims=True)), ids, float(n)), axis=-1)
+    first_nan = min(where(nan, ids, float(n)), axis=-1)
+    return where(less(first_nan, float(n)), first_nan, first_max)
+
+
+def one_hot(x, num_classes):
+    """x[..., None] == range(num_classes) as float32 (ids outside the range give zeros), as
+    jax.nn.one_hot."""
+    ids = np.arange(int(num_classes), dtype=np.float32)
+    return cast(equal(expand_dims(x, -1), ids), "float32")
+
+
+def in_top_k(targets, predictions, k):
+    """Whether predictions[i, targets[i]] is among the k largest of its row, as
+    keras.ops.in_top_k on JAX: ties count for the target, a NaN there ranks last, an id
+    outside the row reads NaN (negative ids count from the end)."""
+    n = predictions.shape[-1]
+    targets = where(less(targets, 0.0), add(targets, float(n)), targets)
+    hot = cast(one_hot(targets, n), "bool")
+    at = sum(where(hot, predictions, 0.0), axis=-1, keepdims=True)
+    at = where(any(hot, axis=-1, keepdims=True) & logical_not(isnan(at)), at, -np.inf)
+    rank = add(sum(cast(greater(predictions, at), "float32"), axis=-1), 1.0)
+    return less_equal(rank, float(k))
+
+
+def l2_normalize(x, axis=-1, epsilon=1e-7):
+    """x * min(1 / sqrt(sum(x ** 2)), 1 / epsilon) over `axis` (keras.ops.normalize, order 2)."""
+    inv_norm = reciprocal(sqrt(sum(square(x), axis=axis, keepdims=True)))
+    return multiply(x, minimum(inv_norm, 1.0 / epsilon))
 
 
 # ---- shapes -----------------------------------------------------------------------------------

@@ -47,3 +47,71 @@ def samplewise_values(values):
     if np.ndim(values) > 1:
         values = np.mean(values, axis=tuple(range(1, np.ndim(values))))
     return values
+
+
+# ---- on arrays only: Keras's exact rules for direct calls ------------------------------------
+# A Loss or Metric called on arrays must give what Keras gives, including the shapes it
+# refuses; these follow keras/src/losses/loss.py without the compiled path's difference above,
+# and raise what JAX raises (ValueError where ranks differ, TypeError where they are equal).
+
+def multiply_like_jax(x1, x2, what="sample_weight"):
+    """x1 * x2 with NumPy's broadcasting, refused as jnp.multiply refuses it (the message
+    names `what`, the user's argument that x2 comes from)."""
+    try:
+        np.broadcast_shapes(np.shape(x1), np.shape(x2))
+    except ValueError:
+        message = (f"`{what}` does not broadcast against the values: shapes {np.shape(x1)} "
+                   f"and {np.shape(x2)}")
+        raise (TypeError if np.ndim(x1) == np.ndim(x2) else ValueError)(message) from None
+    return np.multiply(x1, x2)
+
+
+def broadcast_to_like_jax(x, shape, what="sample_weight"):
+    """np.broadcast_to, refused (ValueError) as jnp.broadcast_to refuses it."""
+    try:
+        return np.broadcast_to(x, shape)
+    except ValueError:
+        raise ValueError(f"`{what}` of shape {np.shape(x)} does not broadcast to the values' "
+                         f"shape {tuple(shape)}") from None
+
+
+def _as_float32(x):
+    return None if x is None else np.asarray(x, dtype=np.float32)
+
+
+def apply_mask_exact(sample_weight, mask, reduction):
+    """Keras's apply_mask: a mask of valid values merged into the sample weights."""
+    if mask is None:
+        return sample_weight
+    mask = np.asarray(mask)
+    if reduction in ("mean", "sum_over_batch_size"):
+        total = np.float32(mask.size)
+        valid = np.sum(mask.astype(np.float32))
+        mask_weight = np.float32(0.0) if valid == 0 else np.float32(total / valid)
+        float_mask = np.where(mask.astype(bool), mask_weight, np.float32(0.0)).astype(np.float32)
+    else:
+        float_mask = mask.astype(np.float32)
+    if sample_weight is None:
+        return float_mask
+    float_mask, sample_weight = squeeze_or_expand_to_same_rank(float_mask, sample_weight)
+    return multiply_like_jax(sample_weight, float_mask)
+
+
+def reduce_weighted_values_exact(values, sample_weight=None, mask=None,
+                                 reduction="sum_over_batch_size"):
+    """Keras's reduce_weighted_values on arrays (float32 throughout)."""
+    values = _as_float32(values)
+    sample_weight = apply_mask_exact(_as_float32(sample_weight), mask, reduction)
+    if sample_weight is not None:
+        values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        values = multiply_like_jax(values, sample_weight).astype(np.float32)
+    if reduction in (None, "none") or values.shape in ((), (0,)):
+        return values
+    loss = np.sum(values, dtype=np.float32)
+    if reduction == "sum":
+        return loss
+    if reduction == "mean_with_sample_weight" and sample_weight is not None:
+        divisor = np.sum(sample_weight, dtype=np.float32)
+    else:
+        divisor = np.float32(values.size)
+    return np.float32(0.0) if divisor == 0 else np.float32(loss / divisor)

@@ -236,6 +236,8 @@ def view(x, shape):
 
 def reshape(x, shape):
     shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
+    # A traced value's own shape names its batch axis BATCH; it stands where -1 may.
+    shape = tuple(-1 if d is BATCH else d for d in shape)
     known = [d for d in shape if d != -1]
     if shape.count(-1) > 1 or any(d is BATCH for d in known):
         raise UntraceableError(f"reshape to {shape}")

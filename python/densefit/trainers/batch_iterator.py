@@ -23,6 +23,9 @@ def is_batch_source(data):
 
 def unpack_batch(batch):
     """(x, y, sample_weight) from what a source yields: (x,), (x, y), (x, y, sw) or x."""
+    if batch is None:
+        raise ValueError("A batch must be (x,), (x, y) or (x, y, sample_weight); the data "
+                         "yielded None")
     if isinstance(batch, tuple) and hasattr(batch, "_fields"):
         raise TypeError(f"Batches must be plain tuples (x,), (x, y) or (x, y, sample_weight); "
                         f"got a namedtuple {type(batch).__name__}. Convert it with tuple(batch).")
@@ -64,7 +67,7 @@ class BatchSource:
 
     def num_steps(self):
         if self.steps is not None:
-            return int(self.steps)
+            return self.steps
         if isinstance(self.data, PyDataset) or (
                 hasattr(self.data, "__len__") and not self._generator):
             try:
@@ -76,11 +79,11 @@ class BatchSource:
     def epoch(self):
         """Yields (x, y, sample_weight) for one epoch."""
         if isinstance(self.data, PyDataset):
-            count = len(self.data) if self.steps is None else int(self.steps)
+            count = len(self.data) if self.steps is None else self.steps
             order = np.arange(len(self.data))
             if self.shuffle:
                 self._rng.shuffle(order)
-            for k in range(count):
+            for k in range(count if len(order) else 0):  # steps beyond an empty dataset
                 yield unpack_batch(self.data[int(order[k % len(order)])])
             self.data.on_epoch_end()
             return

@@ -30,11 +30,13 @@ class BatchLoops:
                 break
         return step > 0
 
-    def _evaluate_batches(self, source, callbacks, progress=None):
+    def _evaluate_batches(self, source, callbacks, progress=None, what="x"):
         if self._network is not None:  # a batch source may build the model on its first batch
             self._network.reset_results()
+        self.stop_evaluating = False
         callbacks.on_test_begin()
         want = callbacks.wants_batches("test")
+        step = -1
         for step, (xb, yb, swb) in enumerate(source.epoch()):
             if yb is None:
                 raise ValueError("Batches for evaluation must carry targets: (x, y) or "
@@ -47,12 +49,19 @@ class BatchLoops:
                 callbacks.on_test_batch_end(step, self._logs())
             elif progress is not None:
                 progress.update(step + 1, self._logs())
+            if self.stop_evaluating:  # set by a callback, as Keras's loop checks it
+                break
+        if step < 0:  # results of no batches would be made-up zeros
+            raise ValueError(f"`{what}` yielded no batches to evaluate: it must yield at least "
+                             f"one batch (a generator is read once; a PyDataset or another "
+                             f"re-iterable object can be read again)")
         logs = self._logs()
         callbacks.on_test_end(logs)
         return logs
 
     def _predict_batches(self, source, callbacks, progress=None):
         outputs = []
+        self.stop_predicting = False
         callbacks.on_predict_begin()
         want = callbacks.wants_batches("predict")
         for step, (xb, _, _) in enumerate(source.epoch()):
@@ -64,7 +73,10 @@ class BatchLoops:
                 callbacks.on_predict_batch_end(step, {"outputs": out})
             elif progress is not None:
                 progress.update(step + 1, None)
+            if self.stop_predicting:
+                break
         callbacks.on_predict_end()
         if not outputs:
-            raise ValueError("The input to predict() produced no batches")
+            raise ValueError("`x` yielded no batches to predict: it must yield at least one "
+                             "batch")
         return np.concatenate(outputs, axis=0)

@@ -23,14 +23,13 @@ def to_float32_rows(value, what):
     return np.ascontiguousarray(arr, dtype=np.float32)
 
 
-def check_batch_size(batch_size, what="batch_size"):
+def array_batch_size(batch_size, steps, n):
+    """The batch size of a run over n samples, as Keras's array adapter picks it: the one
+    given, else ceil(n / steps) when steps are given, else 32. Never more than n: a larger one
+    is the whole data as one batch (and native scratch is sized by the batch)."""
     if batch_size is None:
-        return None
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-        raise TypeError(f"`{what}` must be a positive int or None, got {batch_size!r}")
-    if batch_size <= 0:
-        raise ValueError(f"`{what}` must be a positive integer, got {batch_size}")
-    return int(batch_size)
+        batch_size = -(-n // steps) if steps else 32
+    return min(batch_size, max(n, 1))
 
 
 def sample_count(x, y=None, sample_weight=None):
@@ -75,22 +74,28 @@ def row_sample_weights(sample_weight, n, rows_per_sample):
 
 
 def class_weights_to_sample_weights(class_weight, y2, sample_weight, rows_per_sample=1):
-    """Keras's class_weight: each sample weighs as its class (argmax of one-hot targets,
-    the label itself for sparse or (n, 1) targets)."""
-    if not isinstance(class_weight, dict):
-        raise TypeError(f"`class_weight` must be a dict of class index -> weight, got "
-                        f"{type(class_weight).__name__}")
+    """Keras's class_weight (checked by arguments.class_weight: {int: float}): each sample
+    weighs `class_weight.get(label, 1.0)`, its label being the argmax of one-hot targets, the
+    rounded value itself for sparse or (n, 1) targets. Keys are label values, not positions:
+    -1 is a label (of hinge targets), not the last class. Times sample_weight when both are
+    given (Keras 2: "class_weight and sample_weight are multiplicative")."""
     if rows_per_sample != 1:
         raise ValueError("`class_weight` not supported for 3+ dimensional targets.")
     if y2.shape[1] > 1:
-        classes = np.argmax(y2, axis=1)
+        labels = np.argmax(y2, axis=1)
     else:
-        classes = np.round(y2[:, 0]).astype(np.int64)
-    max_class = int(classes.max()) if classes.size else 0
-    table = np.ones(max(max_class + 1, max(class_weight) + 1), dtype=np.float32)
-    for k, w in class_weight.items():
-        table[int(k)] = w
-    weights = table[classes]
+        labels = np.round(y2[:, 0]).astype(np.int64)
+    lo, hi = int(labels.min()), int(labels.max())
+    if hi - lo < 1 << 16:  # a table over the labels' range: O(samples + classes)
+        table = np.ones(hi - lo + 1, dtype=np.float32)
+        for label, weight in class_weight.items():
+            if lo <= label <= hi:
+                table[label - lo] = weight
+        weights = table[labels - lo]
+    else:  # labels far apart (or NaN, which casts to the most negative int64)
+        present, index = np.unique(labels, return_inverse=True)
+        table = np.array([class_weight.get(int(v), 1.0) for v in present], dtype=np.float32)
+        weights = table[index]
     if sample_weight is not None:
         weights = weights * sample_weight
     return np.ascontiguousarray(weights, dtype=np.float32)

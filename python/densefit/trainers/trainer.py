@@ -1,7 +1,6 @@
 """Trainer: compile, fit, evaluate, predict and the *_on_batch calls (Keras's semantics)."""
 
 import math
-import sys
 import time
 import warnings
 
@@ -13,6 +12,7 @@ from densefit import metrics as metrics_module
 from densefit import optimizers as optimizers_module
 from densefit.callbacks import CallbackList
 from densefit.callbacks.progbar import REDRAW_SECONDS
+from densefit.trainers import arguments
 from densefit.trainers import data_adapter as da
 from densefit.trainers.batch_iterator import BatchSource, is_batch_source
 from densefit.trainers.batch_loops import BatchLoops
@@ -36,6 +36,8 @@ class Trainer(BatchLoops):
         self.loss = None
         self.compiled = False
         self.stop_training = False
+        self.stop_evaluating = False
+        self.stop_predicting = False
         self.history = None
         self._compile_metrics = []
         self._compile_weighted_metrics = []
@@ -47,24 +49,20 @@ class Trainer(BatchLoops):
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
                 jit_compile="auto", auto_scale_loss=True):
-        self.optimizer = optimizers_module.get(optimizer)
+        # Everything is checked before anything is set: a failed compile leaves the model as
+        # it was.
+        optimizer = optimizers_module.get(optimizer)
         if loss is None:
             raise ValueError("densefit needs a `loss` in compile() (add_loss is not supported)")
         # Keras's "crossentropy"/"ce": which one is decided by the shapes of y and the output.
-        self.loss = None if _is_crossentropy_by_shape(loss) else losses_module.get(loss)
-        if loss_weights is not None:
-            if isinstance(loss_weights, (list, tuple)) and len(loss_weights) == 1:
-                loss_weights = loss_weights[0]
-            if isinstance(loss_weights, dict) and len(loss_weights) == 1:
-                loss_weights = next(iter(loss_weights.values()))
-            if isinstance(loss_weights, bool) or not isinstance(loss_weights, (int, float)):
-                raise ValueError(f"`loss_weights` must be a float (one output), got {loss_weights!r}")
-        self.loss_weights = loss_weights
-        self._compile_metrics = _as_list(metrics, "metrics")
-        self._compile_weighted_metrics = _as_list(weighted_metrics, "weighted_metrics")
-        if isinstance(steps_per_execution, bool) or not isinstance(steps_per_execution, int) \
-                or steps_per_execution < 1:
-            raise ValueError(f"`steps_per_execution` must be a positive int, got {steps_per_execution!r}")
+        loss = None if _is_crossentropy_by_shape(loss) else losses_module.resolve(loss)
+        loss_weights = arguments.loss_weights(loss_weights)
+        metrics = arguments.metric_list(metrics, "metrics")
+        weighted_metrics = arguments.metric_list(weighted_metrics, "weighted_metrics")
+        steps_per_execution = arguments.steps_per_execution(steps_per_execution)
+        self.optimizer, self.loss, self.loss_weights = optimizer, loss, loss_weights
+        self._compile_metrics = metrics
+        self._compile_weighted_metrics = weighted_metrics
         self.steps_per_execution = steps_per_execution
         self.run_eagerly = run_eagerly
         self.jit_compile = jit_compile
@@ -113,7 +111,7 @@ class Trainer(BatchLoops):
         y_pred_shape = (None,) + tuple(self._output_shape)
         is_binary = y_pred_shape[-1] == 1
         is_sparse = len(y_shape) < len(y_pred_shape) or (y_shape[-1] == 1 and y_pred_shape[-1] > 1)
-        self.loss = losses_module.get("binary_crossentropy" if is_binary else
+        self.loss = losses_module.resolve("binary_crossentropy" if is_binary else
                                       "sparse_categorical_crossentropy" if is_sparse else
                                       "categorical_crossentropy")
 
@@ -135,7 +133,8 @@ class Trainer(BatchLoops):
         cols = self._network.output_dim  # a user loss is traced for these widths
         loss_config = self.loss.native_for(1 if self._loss_is_sparse() else cols, cols)
         self._network.compile(loss_config, self.optimizer.native(), specs,
-                              loss_weight=float(self.loss_weights or 1.0))
+                              loss_weight=1.0 if self.loss_weights is None else
+                              self.loss_weights)
         self.optimizer._bind(self._network)
         self._resolved_metrics = metrics + weighted
         self._native_ready = True
@@ -167,14 +166,26 @@ class Trainer(BatchLoops):
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq=1, **kwargs):
         self._assert_compiled("fit")
-        _accept_legacy_kwargs(kwargs, "fit")
-        batch_size = da.check_batch_size(batch_size) or 32
+        arguments.legacy_kwargs(kwargs, "fit")
+        batch_size = arguments.batch_size(batch_size)
+        epochs = arguments.epochs(epochs)
+        initial_epoch = arguments.initial_epoch(initial_epoch)
+        verbose = arguments.verbose(verbose)
+        callbacks = arguments.callbacks(callbacks)
+        validation_split = arguments.validation_split(validation_split)
+        shuffle = arguments.shuffle(shuffle)
+        class_weight = arguments.class_weight(class_weight)
+        steps_per_epoch = arguments.steps(steps_per_epoch, "steps_per_epoch")
+        validation_steps = arguments.steps(validation_steps, "validation_steps")
+        validation_batch_size = arguments.batch_size(validation_batch_size,
+                                                     "validation_batch_size")
+        validation_freq = arguments.validation_freq(validation_freq)
+        if validation_data is not None:
+            validation_data = arguments.validation_data(validation_data)
         if x is None:
             raise ValueError("fit() needs input data `x`")
-        if not 0.0 <= validation_split < 1.0:
-            raise ValueError(f"`validation_split` must be in [0, 1), got {validation_split}")
         if is_batch_source(x):
-            _check_batch_source_args(y, sample_weight, validation_split)
+            arguments.batch_source_args(y, sample_weight, validation_split)
             source = BatchSource(x, steps_per_epoch, shuffle, _random.global_seed())
             steps = source.num_steps()
             run_epoch = lambda cbs, progress: self._train_batches(  # noqa: E731
@@ -188,7 +199,6 @@ class Trainer(BatchLoops):
                 validation_split)
         if validation_data is not None:
             val = self._validation_source(validation_data)
-        verbose = _resolve_verbose(verbose)
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=steps)
         self.stop_training = False
@@ -199,11 +209,15 @@ class Trainer(BatchLoops):
         initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
         logs = {}
         progress = cbs.progress() if verbose == 1 else None
+        first_epoch = initial_epoch
         for epoch in range(initial_epoch, epochs):
             if self._network is not None:  # a batch source builds the model on its first batch
                 self._network.reset_results()
             cbs.on_epoch_begin(epoch)
             if not run_epoch(cbs, progress):
+                if epoch == first_epoch:
+                    raise ValueError("fit() got no batches from `x`: a generator or dataset "
+                                     "must yield at least one batch")
                 break  # a generator ran out of data
             logs = self._logs()
             if val is not None and _should_validate(epoch, validation_freq):
@@ -224,8 +238,6 @@ class Trainer(BatchLoops):
         """Converts arrays once; returns (run one epoch, steps per epoch, validation arrays)."""
         x, y, sw = self._prepare(x, y, sample_weight)
         rps = self._rows_per_sample
-        if class_weight is not None:
-            sw = da.class_weights_to_sample_weights(class_weight, y, sw, rps)
         val = None
         if validation_split:
             n = x.shape[0] // rps
@@ -236,11 +248,12 @@ class Trainer(BatchLoops):
             cut = split * rps
             val = (x[cut:], y[cut:], None if sw is None else sw[cut:])
             x, y, sw = x[:cut], y[:cut], (None if sw is None else sw[:cut])
+        if class_weight is not None:  # training samples only, as Keras: after the split
+            sw = da.class_weights_to_sample_weights(class_weight, y, sw, rps)
         n = x.shape[0] // rps
+        batch_size = da.array_batch_size(batch_size, steps_per_epoch, n)
         num_batches = math.ceil(n / batch_size)
-        steps = num_batches if steps_per_epoch is None else int(steps_per_epoch)
-        if shuffle not in (True, False, "batch"):
-            raise ValueError(f"`shuffle` must be True, False or 'batch', got {shuffle!r}")
+        steps = num_batches if steps_per_epoch is None else steps_per_epoch
         # With steps_per_epoch, Keras keeps one pass over the data across epochs: an epoch
         # goes on where the last one stopped and ends early (with a warning) at the end of
         # the data; the next epoch starts a new (reshuffled) pass.
@@ -278,14 +291,15 @@ class Trainer(BatchLoops):
         return _core_permutation(n, self._seed, stream)
 
     def _validation_source(self, validation_data):
+        """`validation_data` as arguments.validation_data returned it, ready to evaluate."""
         if is_batch_source(validation_data):
             return BatchSource(validation_data)
-        return self._prepare(*_unpack_validation(validation_data))
+        return self._prepare(*validation_data)
 
     def _evaluate_source(self, val, batch_size, steps, callbacks):
         if isinstance(val, BatchSource):
             val.steps = steps
-            return self._evaluate_batches(val, callbacks)
+            return self._evaluate_batches(val, callbacks, what="validation_data")
         return self._evaluate_arrays(*val, batch_size=batch_size, steps=steps, callbacks=callbacks)
 
     def _run_throttled(self, progress, x, y, sw, order, start, batch_size, steps):
@@ -311,11 +325,15 @@ class Trainer(BatchLoops):
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
         self._assert_compiled("evaluate")
-        _accept_legacy_kwargs(kwargs, "evaluate")
-        batch_size = da.check_batch_size(batch_size) or 32
-        verbose = _resolve_verbose(verbose)
+        arguments.legacy_kwargs(kwargs, "evaluate")
+        batch_size = arguments.batch_size(batch_size)
+        steps = arguments.steps(steps, "steps")
+        verbose = arguments.verbose(verbose)
+        callbacks = arguments.callbacks(callbacks)
+        if x is None:
+            raise ValueError("evaluate() needs input data `x`")
         if is_batch_source(x):
-            _check_batch_source_args(y, sample_weight, 0.0)
+            arguments.batch_source_args(y, sample_weight, 0.0)
             source = BatchSource(x, steps)
             cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
                                verbose=verbose, epochs=1, steps=source.num_steps())
@@ -325,6 +343,7 @@ class Trainer(BatchLoops):
                 raise ValueError("evaluate() needs targets `y` for array input")
             x, y, sw = self._prepare(x, y, sample_weight)
             n = x.shape[0] // self._rows_per_sample
+            batch_size = da.array_batch_size(batch_size, steps, n)
             cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
                                verbose=verbose, epochs=1, steps=steps or math.ceil(n / batch_size))
             logs = self._evaluate_arrays(x, y, sw, batch_size=batch_size, steps=steps,
@@ -336,15 +355,22 @@ class Trainer(BatchLoops):
     def _evaluate_arrays(self, x, y, sw, batch_size, steps, callbacks, progress=None):
         net = self._network
         n = x.shape[0] // self._rows_per_sample
-        steps = math.ceil(n / batch_size) if steps is None else int(steps)
+        batch_size = da.array_batch_size(batch_size, steps, n)
+        num_batches = math.ceil(n / batch_size)
+        # As Keras, more steps than batches is one pass over the data (hooks run per batch).
+        steps = num_batches if steps is None else min(steps, num_batches)
         batch_size *= self._rows_per_sample  # native batches count rows
         net.reset_results()
+        self.stop_evaluating = False  # a callback may set it to end the pass, as in Keras
         callbacks.on_test_begin()
+        if self.stop_evaluating:  # set by on_test_begin: Keras still runs one execution
+            steps = min(steps, self.steps_per_execution)
         if callbacks.wants_batches("test"):
             net.evaluate_run_hooked(
                 x, y, sw, None, 0, batch_size, 0, steps, self.steps_per_execution, y.shape[1],
                 callbacks.listeners("on_test_batch_begin"),
-                callbacks.listeners("on_test_batch_end"), self._log_plan(), None)
+                callbacks.listeners("on_test_batch_end"), self._log_plan(), self,
+                "stop_evaluating")
         else:
             _run_steps(progress, 0, steps, lambda first, count: net.evaluate_run(
                 x, y, sw, None, first * batch_size, batch_size, count, y.shape[1]), self._logs)
@@ -354,13 +380,21 @@ class Trainer(BatchLoops):
 
     # ---- predict -----------------------------------------------------------------------------
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
-        _accept_legacy_kwargs(kwargs, "predict")
-        batch_size = da.check_batch_size(batch_size) or 32
-        if verbose == 0 and steps is None and not callbacks:  # nothing to show: serving path
+        # Nothing to show: the serving path, behind the fewest checks (every other argument
+        # at its default, batch_size a positive int, which does not change the result).
+        if type(verbose) is int and verbose == 0 and steps is None and callbacks is None \
+                and not kwargs and x is not None and (
+                    batch_size is None or type(batch_size) is int and batch_size > 0):
             out = fast_path.forward(self, x)
             if out is not None:
                 return out
-        verbose = _resolve_verbose(verbose)
+        arguments.legacy_kwargs(kwargs, "predict")
+        batch_size = arguments.batch_size(batch_size)
+        steps = arguments.steps(steps, "steps")
+        verbose = arguments.verbose(verbose)
+        callbacks = arguments.callbacks(callbacks)
+        if x is None:
+            raise ValueError("predict() needs input data `x`")
         if is_batch_source(x):
             source = BatchSource(x, steps)
             cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
@@ -370,8 +404,9 @@ class Trainer(BatchLoops):
         self._build_from_data(x)
         self._check_input_shape(x)
         n = x.shape[0]
+        batch_size = da.array_batch_size(batch_size, steps, n)
         if steps is not None:
-            n = min(n, int(steps) * batch_size)
+            n = min(n, steps * batch_size)
         if not callbacks and not verbose:  # nobody listens: skip the callback machinery
             return self._forward(x[:n])
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
@@ -379,6 +414,7 @@ class Trainer(BatchLoops):
         rps = self._rows_per_sample
         x, n, batch_size = self._as_rows(x), n * rps, batch_size * rps  # native rows
         out = np.empty((n, self._network.output_dim), dtype=np.float32)
+        self.stop_predicting = False  # a batch callback may set it: Keras returns what ran
         cbs.on_predict_begin()
         if cbs.wants_batches("predict"):
             spe = self.steps_per_execution
@@ -387,6 +423,10 @@ class Trainer(BatchLoops):
                 count = min(spe * batch_size, n - start)
                 self._network.predict_run(x, None, start, count, batch_size, out[start:])
                 cbs.on_predict_batch_end(step + spe - 1, {"outputs": out[start:start + count]})
+                if self.stop_predicting:
+                    n = start + count
+                    out = out[:n]
+                    break
         elif verbose == 1:
             def run(first, count):
                 start = first * batch_size
@@ -402,6 +442,8 @@ class Trainer(BatchLoops):
     # ---- *_on_batch --------------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         self._assert_compiled("train_on_batch")
+        arguments.x_and_y(x, y, "train_on_batch")
+        class_weight = arguments.class_weight(class_weight)
         x, y, sw = self._prepare(x, y, sample_weight)
         if class_weight is not None:
             sw = da.class_weights_to_sample_weights(class_weight, y, sw)
@@ -412,6 +454,7 @@ class Trainer(BatchLoops):
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
+        arguments.x_and_y(x, y, "test_on_batch")
         x, y, sw = self._prepare(x, y, sample_weight)
         self._network.reset_results()
         self._network.evaluate_run(x, y, sw, None, 0, x.shape[0], 1, y.shape[1])
@@ -419,6 +462,8 @@ class Trainer(BatchLoops):
 
     def predict_on_batch(self, x):
         """One native forward pass: no callbacks, no batching (the serving path)."""
+        if x is None:
+            raise ValueError("predict_on_batch() needs input data `x`")
         out = fast_path.forward(self, x)
         if out is not None:
             return out
@@ -513,63 +558,8 @@ def _batch_chunk_order(n, batch_size, seed, stream):
     return np.ascontiguousarray(np.concatenate([order, np.arange(full * batch_size, n)]))
 
 
-def _as_list(metrics, what):
-    if metrics is None:
-        return []
-    if isinstance(metrics, dict):
-        if len(metrics) != 1:
-            raise ValueError(f"`{what}` as a dict needs one entry per output; this model has one")
-        metrics = next(iter(metrics.values()))
-    if isinstance(metrics, (str, metrics_module.Metric)):
-        return [metrics]
-    if not isinstance(metrics, (list, tuple)):
-        raise TypeError(f"`{what}` must be a list of metrics, got {type(metrics).__name__}")
-    return list(metrics)
-
-
-def _check_batch_source_args(y, sample_weight, validation_split):
-    kind = "a generator, PyDataset or iterable of batches"
-    if y is not None:
-        raise ValueError(f"`y` argument is not supported when using {kind} as input: the "
-                         f"batches carry the targets, as (x, y) or (x, y, sample_weight)")
-    if sample_weight is not None:
-        raise ValueError(f"`sample_weight` argument is not supported when using {kind} as "
-                         f"input: yield (x, y, sample_weight) batches instead")
-    if validation_split:
-        raise ValueError(f"`validation_split` is only supported for arrays, not for {kind}: "
-                         f"pass `validation_data` instead")
-
-
-def _unpack_validation(data):
-    if isinstance(data, (list, tuple)) and len(data) in (2, 3):
-        x, y = data[0], data[1]
-        sw = data[2] if len(data) == 3 else None
-        return (x, y, sw)
-    raise ValueError("`validation_data` must be a tuple (x_val, y_val) or "
-                     "(x_val, y_val, val_sample_weights)")
-
-
 def _should_validate(epoch, freq):
-    if isinstance(freq, int):
-        if freq < 1:
-            raise ValueError(f"`validation_freq` must be a positive int, got {freq}")
+    """`freq` as arguments.validation_freq returned it: an int or a set of epoch numbers."""
+    if type(freq) is int:
         return (epoch + 1) % freq == 0
-    if isinstance(freq, (list, tuple, set, range)):
-        return (epoch + 1) in freq
-    raise ValueError(f"`validation_freq` must be an int or a container of epochs, got {freq!r}")
-
-
-def _resolve_verbose(verbose):
-    if verbose == "auto":
-        return 1 if sys.stdout.isatty() else 2
-    if verbose not in (0, 1, 2):
-        raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2, got {verbose!r}")
-    return verbose
-
-
-def _accept_legacy_kwargs(kwargs, method):
-    # Keras 2's data-loading knobs: accepted; densefit never needs worker processes.
-    legacy = {"max_queue_size", "workers", "use_multiprocessing"}
-    unknown = set(kwargs) - legacy
-    if unknown:
-        raise TypeError(f"{method}() got unexpected keyword arguments: {sorted(unknown)}")
+    return (epoch + 1) in freq
