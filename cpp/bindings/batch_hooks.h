@@ -107,7 +107,7 @@ int64_t run_with_batch_hooks(const NetworkBase& net, const BatchHooks& hooks, in
     } else {
       run_interruptible([&](int64_t done, const InterruptWatch* watch) {
         run(step + done, count - done, watch);
-      });
+      }, count > 1);
     }
     last_execution = std::chrono::steady_clock::now() - t0;
     step += count;

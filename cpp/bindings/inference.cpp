@@ -82,7 +82,7 @@ py::object predict(const PyInference& self, py::handle x) {
   const int64_t in_width = self.inference.input_dim(), out_width = self.inference.output_dim();
   bindings::run_interruptible([&](int64_t done, const InterruptWatch* watch) {
     self.inference.run(src + done * in_width, rows - done, dst + done * out_width, watch);
-  });
+  }, rows > kInferenceChunkRows);
   return std::move(out);
 }
 

@@ -37,7 +37,7 @@ auto batch_run(void (Net::*method)(const RunData&, int64_t, int64_t, int64_t), c
       RunData watched = d;
       watched.interrupt = watch;
       (n.*method)(watched, batch_start(start, done, batch_size), batch_size, num_batches - done);
-    });
+    }, num_batches > 1);
   };
 }
 
@@ -122,7 +122,7 @@ void def_network_methods(pybind11::class_<Net, Options...>& cls,
                watched.interrupt = watch;
                n.predict_run(watched, start + done, count - done, batch_size,
                              dst + done * n.output_dim());
-             });
+             }, count > batch_size);
            },
            py::arg("x"), py::arg("order"), py::arg("start"), py::arg("count"),
            py::arg("batch_size"), py::arg("out"))

@@ -21,8 +21,7 @@ namespace {
 // Batches of fewer rows than this take the one-row kernel per row (the GEMM's 6-row tiles
 // would compute padding rows); larger ones go to sgemm, split across the pool's threads.
 constexpr int64_t kGemvMaxRows = 6;
-// Large batches run in chunks of this many rows, so a thread's scratch stays small.
-constexpr int64_t kChunkRows = 512;
+constexpr int64_t kChunkRows = kInferenceChunkRows;
 // A few-row product runs on the calling thread; concurrent callers scale over the cores.
 // (Splitting one sample over both cores would need per-core packed weights and a spinning
 // helper; docs/serving.md has what a prototype measured.)

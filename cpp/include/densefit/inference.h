@@ -24,6 +24,10 @@ struct InferenceLayer {
   float activation_alpha = __builtin_nanf("");  // NaN: Keras's default
 };
 
+// Inference::run goes through large batches in chunks of this many rows (so a thread's scratch
+// stays small); an interrupt is seen between chunks.
+constexpr int64_t kInferenceChunkRows = 512;
+
 class Inference {
  public:
   // Checks that the layers chain (each in_dim is the previous out_dim) and that every Dense
