@@ -76,3 +76,19 @@ def test_stop_evaluating_during_validation_ends_only_validation():
     assert results[0][0] == results[1][0]
     for key in results[1][1]:
         np.testing.assert_allclose(results[0][1][key], results[1][1][key], rtol=1e-5)
+
+
+def test_steps_per_epoch_without_batch_size_infers_the_batch_size_as_keras():
+    """fit(x, y, steps_per_epoch=4) on 40 samples: Keras takes batch_size = ceil(40 / 4) and
+    runs 4 batches an epoch (not 2 batches of the default 32)."""
+    k = keras()
+    x, y = _data()
+    results = []
+    for mod in (densefit, k):
+        seen = []
+        cb = mod.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(b))
+        hist = _model(mod, 1).fit(x, y, steps_per_epoch=4, epochs=2, shuffle=False, verbose=0,
+                                  callbacks=[cb])
+        results.append((seen, hist.history["loss"]))
+    assert results[0][0] == results[1][0] == [0, 1, 2, 3] * 2
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-5)

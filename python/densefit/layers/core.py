@@ -162,6 +162,9 @@ class Dropout(Layer):
                              f"value between 0 and 1 (1 excluded). Received: rate={rate}")
         if noise_shape is not None:
             raise ValueError("noise_shape is not supported by densefit's Dropout")
+        # Keras's SeedGenerator: an integer (its uint32 range) or None.
+        if seed is not None and (not hasattr(seed, "__index__") or not 0 <= seed < 2**32):
+            raise ValueError(f"Argument `seed` must be an integer. Received: seed={seed}")
         self.rate = float(rate)
         self.seed = seed
 
