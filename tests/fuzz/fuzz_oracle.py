@@ -1,0 +1,142 @@
+"""Cheap, exact references for the fuzz properties (worker side): a float64 NumPy forward pass
+of a model description from its get_weights(), and Keras's losses and accuracies of
+predictions. The formulas are Keras 3's (as tests/ops spells them out)."""
+
+import math
+
+import numpy as np
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+EPS = float(np.float32(1e-7))
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
+
+
+def _sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _elu(z, alpha):
+    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
+
+
+def _hard_sigmoid(z):
+    return np.clip(z + 3.0, 0.0, 6.0) / 6.0
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _log_softmax(z):
+    s = z - z.max(axis=-1, keepdims=True)
+    return s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
+
+
+def _softplus(z):
+    return np.logaddexp(z, 0.0)
+
+
+ACTIVATIONS = {
+    "linear": lambda z: z,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "sigmoid": _sigmoid,
+    "tanh": np.tanh,
+    "softmax": _softmax,
+    "log_softmax": _log_softmax,
+    "gelu": lambda z: 0.5 * z * _erfc(-z / math.sqrt(2.0)),
+    "elu": lambda z: _elu(z, 1.0),
+    "selu": lambda z: SELU_SCALE * _elu(z, SELU_ALPHA),
+    "softplus": _softplus,
+    "softsign": lambda z: z / (1.0 + np.abs(z)),
+    "silu": lambda z: z * _sigmoid(z),
+    "swish": lambda z: z * _sigmoid(z),
+    "leaky_relu": lambda z: np.where(z >= 0, z, 0.2 * z),
+    "relu6": lambda z: np.clip(z, 0.0, 6.0),
+    "hard_sigmoid": _hard_sigmoid,
+    "hard_silu": lambda z: z * _hard_sigmoid(z),
+    "hard_swish": lambda z: z * _hard_sigmoid(z),
+    "exponential": np.exp,
+    "mish": lambda z: z * np.tanh(_softplus(z)),
+}
+
+
+def forward(layers, weights, x):
+    """The model's inference output in float64: `layers` as in a model description,
+    `weights` as get_weights() lists them, x of shape (n, *input_shape)."""
+    h = np.asarray(x, dtype=np.float64)
+    weights = [np.asarray(w, dtype=np.float64) for w in weights]
+    for layer in layers:
+        kind = layer["kind"]
+        if kind == "dense":
+            h = h @ weights.pop(0)
+            if layer.get("use_bias", True):
+                h = h + weights.pop(0)
+            h = ACTIVATIONS[layer.get("activation") or "linear"](h)
+        elif kind == "activation":
+            h = ACTIVATIONS[layer["activation"]](h)
+        elif kind == "flatten":
+            h = h.reshape(h.shape[0], int(np.prod(h.shape[1:])))
+        # dropout: the identity at inference
+    assert not weights, "weights left over: the description and the model disagree"
+    return h
+
+
+def tolerance(reference):
+    """Float32 rounding through a few small layers: relative 1e-4, absolute 1e-5 of the
+    output's scale (activations near zero, softmax of saturated logits)."""
+    scale = float(np.max(np.abs(reference[np.isfinite(reference)]), initial=1.0))
+    return {"rtol": 1e-4, "atol": 1e-5 * max(scale, 1.0)}
+
+
+def _bce(t, p):
+    p = np.clip(p, EPS, 1 - EPS)
+    return np.mean(-(t * np.log(p) + (1 - t) * np.log(1 - p)), -1)
+
+
+def _cce(t, p):
+    return -np.sum(t * np.log(np.clip(p / p.sum(-1, keepdims=True), EPS, 1 - EPS)), -1)
+
+
+def per_sample_loss(loss, y, p):
+    """Keras's per-sample loss values: y as the model's targets (sparse: labels (n,) or
+    (n, 1)), p the predictions (n, k)."""
+    y = np.asarray(y, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
+    if loss == "mse":
+        return np.mean((y.reshape(p.shape) - p) ** 2, -1)
+    if loss == "mae":
+        return np.mean(np.abs(y.reshape(p.shape) - p), -1)
+    if loss == "binary_crossentropy":
+        return _bce(y.reshape(p.shape), p)
+    if loss == "categorical_crossentropy":
+        return _cce(y.reshape(p.shape), p)
+    if loss == "sparse_categorical_crossentropy":
+        return _cce(np.eye(p.shape[-1])[y.reshape(-1).astype(int)], p)
+    raise ValueError(f"no reference for loss {loss!r}")
+
+
+def accuracy(loss, y, p):
+    """Keras's "accuracy" for the loss's kind of targets, per sample (1.0 or 0.0)."""
+    y = np.asarray(y, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
+    if loss == "binary_crossentropy":
+        return np.mean((p > 0.5) == (y.reshape(p.shape) > 0.5), -1)
+    if loss == "categorical_crossentropy":
+        return (np.argmax(p, -1) == np.argmax(y.reshape(p.shape), -1)).astype(np.float64)
+    if loss == "sparse_categorical_crossentropy":
+        return (np.argmax(p, -1) == y.reshape(-1)).astype(np.float64)
+    return np.mean(y.reshape(p.shape) == p, -1)
+
+
+def keras_class_weights(class_weight, y):
+    """Keras 3's class_weight_to_sample_weights: each sample weighs as its label (argmax of
+    one-hot targets, the rounded value of (n,) / (n, 1) targets), 1.0 for labels the dict
+    lacks."""
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim > 1:
+        y = np.argmax(y, axis=-1) if y.shape[-1] != 1 else y[:, 0]
+    labels = np.round(y).astype(np.int64)
+    return np.array([class_weight.get(int(v), 1.0) for v in labels], dtype=np.float32)
