@@ -7,7 +7,7 @@ import numpy as np
 
 from densefit.datasets._cache import ORIGIN_FOLDER, get_file
 from densefit.datasets._npz import load_npz
-from densefit.datasets._sequences import remove_long_seq, warn_ignored
+from densefit.datasets._sequences import limit_vocabulary, remove_long_seq, warn_ignored
 
 
 def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113,
@@ -54,12 +54,7 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
 
     xs = x_train + x_test
     labels = np.concatenate([labels_train, labels_test])
-    if not num_words:
-        num_words = max(max(x) for x in xs)
-    if oov_char is not None:
-        xs = [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
-    else:
-        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
+    xs = limit_vocabulary(xs, num_words, skip_top, oov_char)
 
     idx = len(x_train)
     x_train, y_train = np.array(xs[:idx], dtype="object"), labels[:idx]

@@ -8,7 +8,7 @@ import numpy as np
 
 from densefit.datasets._cache import ORIGIN_FOLDER, get_file
 from densefit.datasets._npz import load_npz
-from densefit.datasets._sequences import remove_long_seq
+from densefit.datasets._sequences import limit_vocabulary, remove_long_seq
 
 _LABEL_NAMES = (
     "cocoa", "grain", "veg-oil", "earn", "acq", "wheat", "copper", "housing", "money-supply",
@@ -48,12 +48,7 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
         xs = [[w + index_from for w in x] for x in xs]
     if maxlen:
         xs, labels = remove_long_seq(maxlen, xs, labels)
-    if not num_words:
-        num_words = max(max(x) for x in xs)
-    if oov_char is not None:
-        xs = [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
-    else:
-        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
+    xs = limit_vocabulary(xs, num_words, skip_top, oov_char)
 
     idx = int(len(xs) * (1 - test_split))
     x_train, y_train = np.array(xs[:idx], dtype="object"), np.array(labels[:idx])
