@@ -63,9 +63,18 @@ ACTIVATIONS = {
 }
 
 
+def _stored_as_float32(h):
+    """h rounded to float32 and back: what a float32 engine keeps between layers (beyond
+    float32's range, inf), so a value the engine cannot hold never reaches the next layer
+    as a finite one."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return h.astype(np.float32).astype(np.float64)
+
+
 def forward(layers, weights, x):
-    """The model's inference output in float64: `layers` as in a model description,
-    `weights` as get_weights() lists them, x of shape (n, *input_shape)."""
+    """The model's inference output: float64 arithmetic, float32 storage between layers.
+    `layers` as in a model description, `weights` as get_weights() lists them, x of shape
+    (n, *input_shape)."""
     h = np.asarray(x, dtype=np.float64)
     weights = [np.asarray(w, dtype=np.float64) for w in weights]
     for layer in layers:
@@ -80,8 +89,24 @@ def forward(layers, weights, x):
         elif kind == "flatten":
             h = h.reshape(h.shape[0], int(np.prod(h.shape[1:])))
         # dropout: the identity at inference
+        h = _stored_as_float32(h)
     assert not weights, "weights left over: the description and the model disagree"
     return h
+
+
+def close(out, reference):
+    """(whether out matches the reference, the largest difference): to float32 tolerance
+    where the reference is finite, and the same infinity where it is infinite (NaN where it
+    is NaN)."""
+    out = np.asarray(out, dtype=np.float64)
+    ref = np.asarray(reference, dtype=np.float64)
+    finite = np.isfinite(ref)
+    with np.errstate(invalid="ignore"):
+        ok = np.allclose(out[finite], ref[finite], **tolerance(ref[finite])) and \
+            np.array_equal(out[~finite], ref[~finite], equal_nan=True)
+        diff = np.abs(out - ref)
+    return ok, float(np.nanmax(np.where(np.isnan(diff) & ~np.isnan(ref), np.inf, diff),
+                               initial=0.0))
 
 
 def tolerance(reference):

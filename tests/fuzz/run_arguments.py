@@ -25,7 +25,7 @@ from densefit.trainers.trainer import NotCompiledError
 from fuzz_checks import error_problems, traceback_text
 from fuzz_probe import probe as probe_of
 from fuzz_models import compiled, data, with_head
-from fuzz_oracle import accuracy, forward, keras_class_weights, per_sample_loss, tolerance
+from fuzz_oracle import accuracy, close, forward, keras_class_weights, per_sample_loss
 from fuzz_values import materialize, same, snapshot
 
 CLASSIFICATION = ("binary_crossentropy", "sparse_categorical_crossentropy",
@@ -203,9 +203,9 @@ class _Calls:
         if not isinstance(result, np.ndarray) or result.shape != ref.shape:
             return [f"{label} returned {type(result).__name__} {np.shape(result)}, expected "
                     f"{ref.shape}"]
-        if not np.allclose(result, ref, **tolerance(ref)):
-            return [f"{label} differs from the NumPy forward pass by "
-                    f"{np.max(np.abs(result - ref)):.3g}"]
+        ok, err = close(result, ref)
+        if not ok:
+            return [f"{label} differs from the NumPy forward pass by {err:.3g}"]
         return []
 
     def _check_fit(self, label, args, history, probe, before):
@@ -261,10 +261,9 @@ class _Calls:
             out = self.model.predict(self.x, verbose=0)
         except Exception as e:  # noqa: BLE001
             return [f"{label} raised: {traceback_text(e)}"]
-        ref = self.forward(self.x)
-        if not np.allclose(out, ref, equal_nan=True, **tolerance(ref)):
-            return [f"{label}: predict differs from the NumPy forward pass by "
-                    f"{np.max(np.abs(out - ref)):.3g}"]
+        ok, err = close(out, self.forward(self.x))
+        if not ok:
+            return [f"{label}: predict differs from the NumPy forward pass by {err:.3g}"]
         return []
 
 

@@ -24,7 +24,7 @@ from densefit.saving import weights_h5
 from fuzz_checks import error_problems, traceback_text
 from fuzz_corrupt import apply_archive_op, apply_byte_op, edit_h5, members, zip_of
 from fuzz_models import compiled, data, with_head
-from fuzz_oracle import forward, tolerance
+from fuzz_oracle import close, forward
 from fuzz_probe import BatchProbe
 from fuzz_values import materialize, same
 
@@ -100,7 +100,7 @@ def load_corrupted(case, workdir):
             violations.append(f"{label}: predictions are not finite")
         elif not any(op["op"] == "config_edit" for op in case.get("archive_ops", [])):
             ref = forward(desc["layers"], got, x)  # the architecture is the saved one
-            if not np.allclose(out, ref, **tolerance(ref)):
+            if not close(out, ref)[0]:
                 violations.append(f"{label}: predict differs from the NumPy forward pass")
     return violations
 

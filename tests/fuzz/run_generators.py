@@ -19,7 +19,7 @@ from densefit.utils import PyDataset
 
 from fuzz_checks import error_problems, traceback_text
 from fuzz_models import compiled, data, with_head
-from fuzz_oracle import forward, per_sample_loss, tolerance
+from fuzz_oracle import close, forward, per_sample_loss
 from fuzz_values import cast, lay_out, same, snapshot
 
 
@@ -191,7 +191,7 @@ def batches(case, workdir):
     except Exception as e:  # noqa: BLE001
         return violations + [f"after {label}: predict raised {traceback_text(e)}"]
     ref = forward(desc["layers"], model.get_weights(), x)
-    if not np.allclose(out, ref, equal_nan=True, **tolerance(ref)):
+    if not close(out, ref)[0]:
         violations.append(f"after {label}: predict differs from the NumPy forward pass")
     return violations
 
@@ -203,7 +203,7 @@ def _check(method, label, result, read, reads, model, desc, loss, start, case):
         x = np.concatenate([x for x, _, _ in read])
         ref = forward(desc["layers"], model.get_weights(), x)
         if not isinstance(result, np.ndarray) or result.shape != ref.shape or \
-                not np.allclose(result, ref, **tolerance(ref)):
+                not close(result, ref)[0]:
             return [f"{label} returned {np.shape(result)}, not the forward pass of the batches "
                     f"read {ref.shape}"]
         return []

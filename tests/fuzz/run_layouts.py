@@ -13,7 +13,7 @@ import numpy as np
 
 from fuzz_checks import error_problems, traceback_text
 from fuzz_models import build
-from fuzz_oracle import forward, tolerance
+from fuzz_oracle import close, forward
 from fuzz_values import cast, lay_out, same, snapshot, values
 
 SPECIALS = (np.nan, np.inf, -np.inf, 1e30, -1e30)
@@ -97,8 +97,8 @@ def predict_layouts(case, workdir):
             continue
         rows = finite_rows & np.isfinite(ref.reshape(shape[0], ref[0].size if shape[0] else 0)
                                          ).all(axis=1)
-        if not np.allclose(out[rows], ref[rows], **tolerance(ref[rows])):
-            err = np.max(np.abs(out[rows] - ref[rows]))
+        ok, err = close(out[rows], ref[rows])
+        if not ok:
             violations.append(f"{label} differs from the float64 NumPy forward pass by {err:.3g}")
         if first is None:
             first = (label, out)
@@ -142,8 +142,8 @@ def set_weights_layouts(case, workdir):
             violations.append(f"{label}: weight {i} reads back differently")
     x = values(case["data_seed"], (5,) + tuple(desc["input_shape"])).astype(np.float32)
     ref = forward(desc["layers"], got, x)
-    out = model.predict(x, verbose=0)
-    if not np.allclose(out, ref, **tolerance(ref)):
+    ok, err = close(model.predict(x, verbose=0), ref)
+    if not ok:
         violations.append(f"{label}: predict after it differs from the NumPy forward pass by "
-                          f"{np.max(np.abs(out - ref)):.3g}")
+                          f"{err:.3g}")
     return violations
