@@ -6,6 +6,7 @@ import math
 import re
 from collections import defaultdict
 
+from densefit import user_code
 from densefit.variables import Variable, assign_all
 
 _name_counters = defaultdict(itertools.count)
@@ -76,6 +77,7 @@ class Layer:
 
     def __call__(self, inputs, *args, **kwargs):
         if isinstance(inputs, KerasTensor):
+            user_code.check_layer(self)
             shape = self.compute_output_shape(inputs.shape[1:])
             return KerasTensor(shape, self.name, self, inputs._chain + [self])
         raise TypeError(f"densefit layers are called on symbolic inputs (densefit.Input) to "

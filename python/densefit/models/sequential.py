@@ -9,6 +9,7 @@ from densefit.serving import fast_path
 from densefit.trainers.trainer import Trainer
 from densefit.utils import random as _random
 from densefit.variables import assign_all, read_all
+from densefit import user_code
 
 
 class Sequential(Trainer):
@@ -32,6 +33,7 @@ class Sequential(Trainer):
         if not isinstance(layer, Layer):
             raise TypeError(f"Only instances of `densefit.layers.Layer` can be added to a "
                             f"Sequential model. Received: {layer!r}")
+        user_code.check_layer(layer)
         if isinstance(layer, InputLayer):
             if self._layers or self._input_shape is not None:
                 raise ValueError("An InputLayer must be the first layer of a Sequential model")
@@ -311,6 +313,12 @@ class Model(Sequential):
 
     def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
         if inputs is None or outputs is None:
+            if type(self) is not Model:
+                raise user_code.UnsupportedUserCodeError(
+                    f"{type(self).__name__} subclasses Model without `inputs` and `outputs`: "
+                    f"densefit cannot run subclassed models (layers made in __init__, a "
+                    f"`call` method) natively yet. Build it with the functional API "
+                    f"(Model(inputs, outputs)) or Sequential, or run it with Keras.")
             raise ValueError("densefit's Model takes `inputs` and `outputs` (functional API); "
                              "for a stack of layers use Sequential")
         if isinstance(inputs, (list, tuple)):
