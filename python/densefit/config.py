@@ -110,6 +110,42 @@ def set_image_data_format(data_format):
     _image_data_format = data_format
 
 
+def _env_count(name):
+    """Keras reads these at import: an integer, or None when unset."""
+    value = os.environ.get(name)
+    return None if value is None else int(value)
+
+
+# Debugging caps on fit's epochs and on the steps of an epoch (fit, validation, evaluate,
+# predict), as Keras's config has them: KERAS_MAX_EPOCHS / KERAS_MAX_STEPS_PER_EPOCH run a
+# script quickly without changing it. trainers/debug_limits.py applies them.
+_max_epochs = _env_count("KERAS_MAX_EPOCHS")
+_max_steps_per_epoch = _env_count("KERAS_MAX_STEPS_PER_EPOCH")
+
+
+def set_max_epochs(max_epochs):
+    """Caps the epochs of every fit() call (None: no cap), for quick debugging runs."""
+    global _max_epochs
+    _max_epochs = max_epochs
+
+
+def max_epochs():
+    """The cap set by set_max_epochs or KERAS_MAX_EPOCHS, or None."""
+    return _max_epochs
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch):
+    """Caps the steps of one epoch of fit, of validation, evaluate and predict (None: no
+    cap), for quick debugging runs."""
+    global _max_steps_per_epoch
+    _max_steps_per_epoch = max_steps_per_epoch
+
+
+def max_steps_per_epoch():
+    """The cap set by set_max_steps_per_epoch or KERAS_MAX_STEPS_PER_EPOCH, or None."""
+    return _max_steps_per_epoch
+
+
 # Keras filters its own frames out of tracebacks; densefit has none to filter, but scripts
 # toggle and query the setting.
 _traceback_filtering = True

@@ -17,10 +17,6 @@ pytestmark = pytest.mark.parity
 
 # keras.config names densefit leaves out, and why: each would be a switch fit ignores.
 NOT_IN_DENSEFIT = {
-    "max_epochs": "fit does not cap epochs yet (trainer change)",
-    "set_max_epochs": "fit does not cap epochs yet (trainer change)",
-    "max_steps_per_epoch": "fit/evaluate/predict do not cap steps yet (trainer change)",
-    "set_max_steps_per_epoch": "fit/evaluate/predict do not cap steps yet (trainer change)",
     "set_backend": "densefit is its own backend; Keras reloads itself on another",
 }
 

@@ -12,12 +12,14 @@ from densefit import metrics as metrics_module
 from densefit import optimizers as optimizers_module
 from densefit.callbacks import CallbackList
 from densefit.callbacks.progbar import REDRAW_SECONDS
-from densefit.trainers import arguments
+from densefit import config
+from densefit.trainers import arguments, debug_limits
 from densefit.trainers import data_adapter as da
 from densefit.trainers.batch_iterator import BatchSource, is_batch_source
 from densefit.trainers.batch_loops import BatchLoops
 from densefit.serving import fast_path
 from densefit.utils import random as _random
+from densefit import user_code
 
 
 class NotCompiledError(RuntimeError, ValueError):
@@ -32,6 +34,7 @@ class Trainer(BatchLoops):
     _inference = None  # serving's native forward pass (serving/fast_path.py), bound on first use
 
     def _init_trainer(self):
+        user_code.check_model(self)  # an overridden train_step/call would never run
         self.optimizer = None
         self.loss = None
         self.compiled = False
@@ -180,6 +183,10 @@ class Trainer(BatchLoops):
         validation_batch_size = arguments.batch_size(validation_batch_size,
                                                      "validation_batch_size")
         validation_freq = arguments.validation_freq(validation_freq)
+        epochs = debug_limits.epochs(epochs)
+        steps_per_epoch = debug_limits.steps(steps_per_epoch)
+        if validation_split or validation_data is not None:
+            validation_steps = debug_limits.steps(validation_steps)
         if validation_data is not None:
             validation_data = arguments.validation_data(validation_data)
         if x is None:
@@ -328,6 +335,7 @@ class Trainer(BatchLoops):
         arguments.legacy_kwargs(kwargs, "evaluate")
         batch_size = arguments.batch_size(batch_size)
         steps = arguments.steps(steps, "steps")
+        steps = debug_limits.steps(steps)
         verbose = arguments.verbose(verbose)
         callbacks = arguments.callbacks(callbacks)
         if x is None:
@@ -383,7 +391,7 @@ class Trainer(BatchLoops):
         # Nothing to show: the serving path, behind the fewest checks (every other argument
         # at its default, batch_size a positive int, which does not change the result).
         if type(verbose) is int and verbose == 0 and steps is None and callbacks is None \
-                and not kwargs and x is not None and (
+                and not kwargs and x is not None and config.max_steps_per_epoch() is None and (
                     batch_size is None or type(batch_size) is int and batch_size > 0):
             out = fast_path.forward(self, x)
             if out is not None:
@@ -391,6 +399,7 @@ class Trainer(BatchLoops):
         arguments.legacy_kwargs(kwargs, "predict")
         batch_size = arguments.batch_size(batch_size)
         steps = arguments.steps(steps, "steps")
+        steps = debug_limits.steps(steps)
         verbose = arguments.verbose(verbose)
         callbacks = arguments.callbacks(callbacks)
         if x is None:
