@@ -3,13 +3,14 @@
     model.save("m.keras")                      # config + weights + optimizer state, atomically
     model = densefit.models.load_model("m.keras")
     model.save_weights("w.weights.h5"); model.load_weights("w.weights.h5")
+    model.save("m.h5"); densefit.models.load_model("m.h5")   # Keras's legacy HDF5 format
 
 Files move both ways between densefit and Keras 3. Loading never runs code from a file; see
 docs/saving.md."""
 
 import os
 
-from densefit.saving import keras_zip, weights_h5
+from densefit.saving import keras_zip, legacy_h5, weights_h5
 from densefit.saving.atomic_file import atomic_write, confirm_overwrite, write_bytes
 from densefit.saving.errors import MalformedFileError
 from densefit.saving.serialization import (CustomObjectScope, custom_object_scope,
@@ -24,34 +25,39 @@ __all__ = ["CustomObjectScope", "MalformedFileError", "atomic_write", "custom_ob
 
 
 def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=True, **kwargs):
-    """Saves `model` to a `.keras` file (Keras's `model.save`)."""
+    """Saves `model` to a `.keras` file (Keras's `model.save`), or to Keras's legacy HDF5
+    format when the name ends in `.h5` or `.hdf5` (logging Keras's warning that it is
+    legacy)."""
     path = os.fspath(filepath)
     if zipped is False:
         raise ValueError("densefit saves zipped .keras files only (zipped=False is not supported)")
-    if path.endswith((".h5", ".hdf5")):
-        raise ValueError(f"densefit does not write the legacy HDF5 model format. Save to a "
-                         f"`.keras` file, or use `save_weights` with a `.weights.h5` name. "
-                         f"Received: filepath={path}")
-    if not path.endswith(".keras"):
-        raise ValueError(f"Invalid filepath extension for saving. Please add a `.keras` "
-                         f"extension for the native Keras format. Received: filepath={path}")
+    legacy = path.endswith((".h5", ".hdf5"))
+    if not legacy and not path.endswith(".keras"):
+        raise ValueError(f"Invalid filepath extension for saving. Please add either a `.keras` "
+                         f"extension for the native Keras format (recommended) or a `.h5` "
+                         f"extension. Received: filepath={path}")
     _check_kwargs(kwargs, "save")
+    if legacy:
+        legacy_h5.log_save_warning()  # as Keras: before the overwrite prompt
     if not overwrite and os.path.exists(path) and not confirm_overwrite(path):
         return
-    keras_zip.save_model(model, path, include_optimizer)
+    if legacy:
+        legacy_h5.save_model(model, path, include_optimizer)
+    else:
+        keras_zip.save_model(model, path, include_optimizer)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """A model from a `.keras` file, compiled as it was saved unless compile=False, with its
-    optimizer state. `custom_objects` maps names to the user's classes and functions;
-    `safe_mode` is Keras's flag (densefit never runs code from a file either way)."""
+    """A model from a `.keras` file or a legacy `.h5`/`.hdf5` one, compiled as it was saved
+    unless compile=False, with its optimizer state. `custom_objects` maps names to the user's
+    classes and functions; `safe_mode` is Keras's flag (densefit never runs code from a file
+    either way)."""
     path = os.fspath(filepath)
     if not os.path.exists(path):
         raise ValueError(f"File not found: filepath={path}. Please ensure the file is an "
                          f"accessible `.keras` zip file.")
     if path.endswith((".h5", ".hdf5")) and not _is_zip(path):
-        raise MalformedFileError(f"{path}: legacy HDF5 model files are not supported; densefit "
-                                 f"reads `.keras` files (and `.weights.h5` via load_weights)")
+        return legacy_h5.load_model(path, custom_objects, compile, safe_mode)
     return keras_zip.load_model(path, custom_objects, compile, safe_mode)
 
 
@@ -68,18 +74,27 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     """Loads weights (and optimizer state, when the model is compiled and the file has it)
-    from a `.weights.h5` or `.keras` file."""
+    from a `.weights.h5` or `.keras` file; from a legacy `.h5`/`.hdf5` file (whole model or
+    weights only) the weights alone, by position or, with `by_name=True`, by layer name."""
     path = os.fspath(filepath)
+    by_name = kwargs.pop("by_name", None)
     _check_kwargs(kwargs, "load_weights")
+    legacy = path.endswith((".h5", ".hdf5")) and not path.endswith(".weights.h5")
+    if by_name is not None and not legacy:
+        raise ValueError(f"`by_name` only supports loading legacy '.h5' or '.hdf5' files. "
+                         f"Received: {path}")
     if not os.path.exists(path):
         raise FileNotFoundError(f"File not found: filepath={path}")
     if path.endswith(".keras"):
         keras_zip.load_weights(model, path, skip_mismatch)
-    elif path.endswith((".weights.h5", ".h5", ".hdf5")):
+    elif path.endswith(".weights.h5"):
         weights_h5.read_path(model, path, skip_mismatch)
+    elif legacy:
+        legacy_h5.load_weights(model, path, skip_mismatch, bool(by_name))
     else:
         raise ValueError(f"File format not supported: filepath={path}. densefit reads `.keras` "
-                         f"and `.weights.h5` files.")
+                         f"files, `.weights.h5` files and legacy H5 format files (`.h5` "
+                         f"extension).")
 
 
 def _is_zip(path):
