@@ -22,6 +22,7 @@ namespace cuda {
 namespace {
 
 constexpr uint64_t kDropoutStream = uint64_t(1) << 32;  // as the CPU Network
+constexpr uint64_t kCallDropoutStream = uint64_t(2) << 32;  // model(x, training=True), as the CPU's
 constexpr int64_t kMaxStepsPerChunk = 1024;             // bounds the per-run logs
 
 // Owned device memory; grows only (between steps), never shrinks.
@@ -171,6 +172,7 @@ CudaNetwork::~CudaNetwork() {
 
 void CudaNetwork::set_seed(uint64_t seed) {
   seed_ = seed;
+  training_calls_ = 0;
   impl_->clear_graphs();  // the seed is a kernel argument of the captured dropout
 }
 
@@ -333,7 +335,8 @@ void CudaNetwork::ensure_capacity(int64_t rows, int64_t target_dim) {
   capacity_ = rows;
 }
 
-const float* CudaNetwork::forward(const float* x, int64_t rows, bool training) {
+const float* CudaNetwork::forward(const float* x, int64_t rows, bool training,
+                                  uint64_t dropout_stream) {
   auto& I = *impl_;
   const float* in = x;
   for (size_t i = 0; i < layers_.size(); ++i) {
@@ -360,7 +363,7 @@ const float* CudaNetwork::forward(const float* x, int64_t rows, bool training) {
           L.output = in;
           break;
         }
-        dropout(in, L.a, rows * L.out_dim, s.rate, seed_, kDropoutStream + i,
+        dropout(in, L.a, rows * L.out_dim, s.rate, seed_, dropout_stream + i,
                 &I.state.ptr->dropout_step, I.stream);
         L.output = L.a;
         break;
@@ -443,7 +446,7 @@ void CudaNetwork::enqueue_step(int64_t rows, int64_t batch_size, bool training, 
     swb = I.sw.ptr;
   }
   if (reg_count_) DF_CUDA_CHECK(cudaMemsetAsync(I.reg.ptr, 0, sizeof(double) * size_t(reg_count_), I.stream));
-  const float* y_pred = forward(I.x.ptr, rows, training);
+  const float* y_pred = forward(I.x.ptr, rows, training, kDropoutStream);
   // Parameter regularizers of trainable Dense layers (the CPU's regularization_loss).
   for (size_t i = 0; i < layers_.size(); ++i) {
     const Layer& L = layers_[i];
@@ -665,7 +668,7 @@ void CudaNetwork::evaluate_run(const RunData& d, int64_t start, int64_t batch_si
 }
 
 void CudaNetwork::predict_run(const RunData& d, int64_t start, int64_t count, int64_t batch_size,
-                              float* out) {
+                              float* out, bool training) {
   if (batch_size <= 0) throw std::invalid_argument("batch_size must be positive");
   if (start < 0 || count < 0 || count > d.num_samples - start)
     throw std::out_of_range("predict_run: rows [" + std::to_string(start) + ", +" +
@@ -688,10 +691,12 @@ void CudaNetwork::predict_run(const RunData& d, int64_t start, int64_t count, in
   for (int64_t done = 0; done < count;) {
     check_interrupt(d.interrupt, done);  // rows before `done` are written, none after
     const int64_t rows = std::min(capacity_, count - done);
-    RunState init{0, start + done, steps_};
+    // A training-mode batch counts its masks by training_calls_, as the CPU Network does.
+    RunState init{0, start + done, training ? training_calls_ : steps_};
     DF_CUDA_CHECK(cudaMemcpyAsync(I.state.ptr, &init, sizeof(RunState), cudaMemcpyHostToDevice, I.stream));
     gather_rows(x, input_dim_, d.order ? I.order.ptr : nullptr, &I.state.ptr->first, rows, I.x.ptr, I.stream);
-    const float* y_pred = forward(I.x.ptr, rows, false);
+    const float* y_pred = forward(I.x.ptr, rows, training, kCallDropoutStream);
+    if (training) ++training_calls_;
     DF_CUDA_CHECK(cudaMemcpyAsync(out + done * output_dim_, y_pred, sizeof(float) * size_t(rows * output_dim_), cudaMemcpyDeviceToHost, I.stream));
     DF_CUDA_CHECK(cudaStreamSynchronize(I.stream));  // `init` is reused next iteration
     done += rows;

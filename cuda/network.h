@@ -39,8 +39,9 @@ class CudaNetwork : public NetworkBase {
 
   void train_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
   void evaluate_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
+  // `training`: Keras's model(x, training=True), as Network::predict_run.
   void predict_run(const RunData& data, int64_t start, int64_t count, int64_t batch_size,
-                   float* out);
+                   float* out, bool training = false);
 
   void set_seed(uint64_t seed);
 
@@ -65,7 +66,8 @@ class CudaNetwork : public NetworkBase {
            bool training);
   void enqueue_step(int64_t rows, int64_t batch_size, bool training, const float* x, const float* y,
                     const float* sw, const int64_t* order);
-  const float* forward(const float* x, int64_t rows, bool training);
+  // Dropout (when training) draws from Philox(seed_, dropout_stream + layer).
+  const float* forward(const float* x, int64_t rows, bool training, uint64_t dropout_stream);
   void backward(int64_t rows);
   void ensure_capacity(int64_t rows, int64_t target_dim);
   void upload_segments();
@@ -82,6 +84,7 @@ class CudaNetwork : public NetworkBase {
   // Nadam's running product of momentum factors (host side of its step scalars).
   float nadam_u_product_ = 1.0f;
   int64_t nadam_u_step_ = 0;
+  int64_t training_calls_ = 0;  // training-mode predict batches so far (their mask counter)
   std::unique_ptr<Impl> impl_;
 };
 

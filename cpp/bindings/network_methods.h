@@ -110,7 +110,7 @@ void def_network_methods(pybind11::class_<Net, Options...>& cls,
            py::arg("batch_size"), py::arg("num_batches"), py::arg("target_dim"))
       .def("predict_run",
            [](Net& n, py::object x, py::object order, int64_t start, int64_t count,
-              int64_t batch_size, py::array_t<float, py::array::c_style> out) {
+              int64_t batch_size, py::array_t<float, py::array::c_style> out, bool training) {
              RunData d = run_data(n.input_dim(), 0, x, py::none(), py::none(), order);
              if (start < 0 || count < 0 || count > d.num_samples - start)
                throw py::index_error("predict range out of bounds");
@@ -121,11 +121,11 @@ void def_network_methods(pybind11::class_<Net, Options...>& cls,
                RunData watched = d;
                watched.interrupt = watch;
                n.predict_run(watched, start + done, count - done, batch_size,
-                             dst + done * n.output_dim());
+                             dst + done * n.output_dim(), training);
              }, count > batch_size);
            },
            py::arg("x"), py::arg("order"), py::arg("start"), py::arg("count"),
-           py::arg("batch_size"), py::arg("out"))
+           py::arg("batch_size"), py::arg("out"), py::arg("training") = false)
       .def("train_run_hooked", hooked_run(&Net::train_run, "training"), py::arg("x"),
            py::arg("y"), py::arg("sample_weight"), py::arg("order"), py::arg("start"),
            py::arg("batch_size"), py::arg("first_step"), py::arg("steps"),

@@ -19,6 +19,9 @@ namespace {
 
 // Dropout masks use stream 2^32 + layer index; shuffling uses its own streams (bindings).
 constexpr uint64_t kDropoutStream = uint64_t(1) << 32;
+// model(x, training=True) draws its masks from streams of its own, so calling the model in
+// training mode never changes the masks fit's next steps draw (nor they its).
+constexpr uint64_t kCallDropoutStream = uint64_t(2) << 32;
 
 inline float sign(float v) { return float((v > 0.0f) - (v < 0.0f)); }
 
@@ -216,7 +219,7 @@ const float* Network::gather(const float* src, int64_t width, const RunData& d, 
   return buffer;
 }
 
-const float* Network::forward(const float* x, int64_t rows, bool training) {
+const float* Network::forward(const float* x, int64_t rows, const DropoutDraw* dropout) {
   const float* in = x;
   activity_loss_ = 0.0;
   for (size_t i = 0; i < layers_.size(); ++i) {
@@ -233,7 +236,7 @@ const float* Network::forward(const float* x, int64_t rows, bool training) {
         break;
       }
       case LayerSpec::Kind::Dropout: {
-        if (!training || s.rate == 0.0f) {
+        if (!dropout || s.rate == 0.0f) {
           L.output = in;
           break;
         }
@@ -241,7 +244,7 @@ const float* Network::forward(const float* x, int64_t rows, bool training) {
         // The mask is regenerated in backward from the same counter, so none is stored.
         float* a = L.a.data();
         int64_t n = rows * L.out_dim;
-        Philox(seed_, kDropoutStream + i).uniform(uint64_t(steps_) << 32, a, n);
+        Philox(seed_, dropout->stream + i).uniform(dropout->counter, a, n);
         float keep = 1.0f - s.rate, inv = 1.0f / keep;
         for (int64_t k = 0; k < n; ++k) a[k] = a[k] < keep ? in[k] * inv : 0.0f;
         L.output = a;
@@ -417,7 +420,8 @@ void Network::run_batches(const RunData& d, int64_t start, int64_t batch_size,
     const float* x = gather(d.x, input_dim_, d, first, count, x_buf_.data());
     const float* y = gather(d.y, target_dim_, d, first, count, y_buf_.data());
     const float* sw = d.sample_weight ? gather(d.sample_weight, 1, d, first, count, sw_buf_.data()) : nullptr;
-    forward(x, count, training);
+    const DropoutDraw draw{kDropoutStream, uint64_t(steps_) << 32};
+    forward(x, count, training ? &draw : nullptr);
     double loss = loss_and_grad(y, sw, count, training);
     loss += regularization_loss();
     accumulate_metrics(y, sw, count, loss);
@@ -444,7 +448,7 @@ void Network::evaluate_run(const RunData& d, int64_t start, int64_t batch_size,
 }
 
 void Network::predict_run(const RunData& d, int64_t start, int64_t count, int64_t batch_size,
-                          float* out) {
+                          float* out, bool training) {
   if (batch_size <= 0) throw std::invalid_argument("batch_size must be positive");
   if (start < 0 || count < 0 || count > d.num_samples - start)
     throw std::out_of_range("predict_run: rows [" + std::to_string(start) + ", +" +
@@ -458,7 +462,10 @@ void Network::predict_run(const RunData& d, int64_t start, int64_t count, int64_
     check_interrupt(d.interrupt, done);  // rows before `done` are written, none after
     const int64_t rows = std::min(capacity_, count - done);
     const float* x = gather(d.x, input_dim_, d, start + done, rows, x_buf_.data());
-    const float* y_pred = forward(x, rows, false);
+    // Each training-mode batch draws fresh masks; the counter moves only once it is done.
+    const DropoutDraw draw{kCallDropoutStream, uint64_t(training_calls_) << 32};
+    const float* y_pred = forward(x, rows, training ? &draw : nullptr);
+    if (training) ++training_calls_;
     std::memcpy(out + done * output_dim_, y_pred, sizeof(float) * size_t(rows * output_dim_));
     done += rows;
   }

@@ -184,19 +184,30 @@ class Network : public NetworkBase {
   void train_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
   void evaluate_run(const RunData& data, int64_t start, int64_t batch_size, int64_t num_batches);
   // Forward pass of rows [start, start + count) (or order[...]), writing count x output_dim.
-  // Interrupted(done): rows [start, start + done) are written.
+  // Interrupted(done): rows [start, start + done) are written. `training` runs it as
+  // Keras's model(x, training=True): dropout active (inverted scaling), each batch with fresh
+  // masks from streams fit does not use; weights, optimizer and fit's step counter unchanged.
   void predict_run(const RunData& data, int64_t start, int64_t count, int64_t batch_size,
-                   float* out);
+                   float* out, bool training = false);
 
-  // Restoring a checkpoint puts the stream back where the saved network had it.
-  void set_seed(uint64_t seed) { seed_ = seed; }
+  // Restoring a checkpoint puts the stream back where the saved network had it; a new seed
+  // also restarts the masks of training-mode calls.
+  void set_seed(uint64_t seed) {
+    seed_ = seed;
+    training_calls_ = 0;
+  }
 
  private:
   struct Layer;
   void ensure_capacity(int64_t rows, int64_t target_dim);
   const float* gather(const float* src, int64_t width, const RunData& d, int64_t first,
                       int64_t count, float* buffer) const;
-  const float* forward(const float* x, int64_t rows, bool training);
+  // Where a training-mode forward draws its dropout masks: Philox(seed_, stream + layer) at
+  // `counter`. forward(..., nullptr) is the inference pass (dropout is the identity).
+  struct DropoutDraw {
+    uint64_t stream, counter;
+  };
+  const float* forward(const float* x, int64_t rows, const DropoutDraw* dropout);
   double loss_and_grad(const float* y, const float* sw, int64_t rows, bool want_grad);
   void backward(int64_t rows);
   static void add_regularizer_grad(const Regularizer& reg, const float* w, float* g, int64_t n);
@@ -209,6 +220,7 @@ class Network : public NetworkBase {
   std::vector<Layer> layers_;
   std::vector<float> grads_;
   double activity_loss_ = 0.0;  // of the current batch
+  int64_t training_calls_ = 0;   // training-mode predict batches so far (their mask counter)
   std::unique_ptr<ExpressionEvaluator> loss_expression_;  // a traced user loss, if any
   std::vector<float> x_buf_, y_buf_, sw_buf_, grad_a_, grad_b_, per_sample_, scale_;  // scratch
 };

@@ -222,10 +222,7 @@ class Sequential(Trainer):
         x = da.to_float32_rows(x, "x")
         self._build_from_data(x)
         self._check_input_shape(x)
-        if training:
-            raise ValueError("densefit runs training=True forward passes only inside fit / "
-                             "train_on_batch")
-        return self._forward(x)
+        return self._forward(x, training=training)
 
     def export(self, filepath, format=None, verbose=None):
         """Writes the model for use without densefit's Python: format "densefit" (.dfm, for

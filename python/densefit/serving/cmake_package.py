@@ -13,7 +13,9 @@ def get_cmake_dir():
     from densefit._native import core
 
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    candidates = [os.path.dirname(os.path.realpath(core.__file__)), os.path.join(package, "cmake")]
+    core_dir = os.path.dirname(os.path.realpath(core.__file__))
+    # An editable install keeps `_core` and cmake/ in site-packages, away from the sources.
+    candidates = [core_dir, os.path.join(core_dir, "cmake"), os.path.join(package, "cmake")]
     for folder in candidates:
         if os.path.isfile(os.path.join(folder, "densefitConfig.cmake")):
             return folder

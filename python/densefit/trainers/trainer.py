@@ -481,16 +481,20 @@ class Trainer(BatchLoops):
         self._check_input_shape(x)
         return self._forward(x)
 
-    def _forward(self, x):
-        out = fast_path.forward(self, x)  # lock-free native pass; None if x isn't float32 rows
-        if out is not None:
-            return out
+    def _forward(self, x, training=False):
+        if not training:
+            out = fast_path.forward(self, x)  # lock-free native pass; None if not float32 rows
+            if out is not None:
+                return out
         n, x = x.shape[0], self._as_rows(x)
         rows = x.shape[0]
         out = np.empty((rows, self._network.output_dim), dtype=np.float32)
         if rows:
-            # Results don't depend on the batch size: run it in large batches.
-            self._network.predict_run(x, None, 0, rows, 256, out)
+            # Inference doesn't depend on the batch size: run it in large batches. A training-
+            # mode call is one batch, as in Keras, with fresh dropout masks and nothing else
+            # changed (weights, optimizer, fit's random stream).
+            self._network.predict_run(x, None, 0, rows, rows if training else 256, out,
+                                      training=bool(training))
         return out.reshape((n,) + self._output_shape)
 
     def _logs_as_list(self, logs):
