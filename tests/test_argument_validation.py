@@ -351,3 +351,13 @@ def test_loss_weights_scale_the_loss_as_keras(loss_weights):
     _close(d_model.fit(X, Y, **kwargs).history, k_model.fit(X, Y, **kwargs).history)
     for d, k in zip(d_model.get_weights(), k_model.get_weights()):
         _close(d, k)
+
+
+@pytest.mark.parametrize("identifier", [{"class_name": [[]], "config": {}},
+                                        {"class_name": {"a": 1}, "config": {}},
+                                        {"class_name": "Zeros", "config": [1]}])
+def test_malformed_config_identifiers_are_a_clear_type_error(identifier):
+    # Found by the fuzz suite: a corrupted .keras config made a list the class name, and the
+    # lookup failed with Python's "unhashable type" instead of naming the identifier.
+    with pytest.raises(TypeError, match="Could not interpret initializer identifier"):
+        densefit.layers.Dense.from_config({"units": 2, "bias_initializer": identifier})

@@ -71,8 +71,39 @@ def _stored_as_float32(h):
         return h.astype(np.float32).astype(np.float64)
 
 
+F32_MAX = float(np.finfo(np.float32).max)
+
+
+class UndefinedReference(Exception):
+    """The float32 result depends on the engine's summation order, so no reference exists:
+    a sum of products overflows float32 part-way (it ends as inf, -inf, NaN or a finite
+    value depending on the order and on FMA), as in weights a 1e30 class weight blew up.
+    A case that meets one has no numerical property to check from there on."""
+
+
+def _check_order_independent(h, w, b):
+    """Raises UndefinedReference where a float32 engine's h @ w + b can differ by summation
+    order: a partial sum may pass float32's range (the positive or the negative products
+    sum to at least half of it), unless the exact result is beyond it with the other side
+    too small to matter, which every order rounds to the same infinity."""
+    finite = np.all(np.isfinite(h), axis=1)  # inf/NaN inputs propagate the same in any order
+    if not finite.any():
+        return
+    h = h[finite]
+    with np.errstate(over="ignore", invalid="ignore"):
+        hp, hn, wp, wn = np.maximum(h, 0), np.maximum(-h, 0), np.maximum(w, 0), np.maximum(-w, 0)
+        pos, neg = hp @ wp + hn @ wn, hp @ wn + hn @ wp
+        if b is not None:
+            pos, neg = pos + np.maximum(b, 0), neg + np.maximum(-b, 0)
+    reach = np.maximum(pos, neg) >= F32_MAX / 2
+    saturates = (np.minimum(pos, neg) < F32_MAX / 2) & (np.abs(pos - neg) > 2 * F32_MAX)
+    if np.any(reach & ~saturates & np.isfinite(w).all() & np.isfinite(pos + neg)):
+        raise UndefinedReference("a float32 sum of products overflows part-way")
+
+
 def forward(layers, weights, x):
-    """The model's inference output: float64 arithmetic, float32 storage between layers.
+    """The model's inference output: float64 arithmetic, float32 storage between layers
+    (UndefinedReference where float32 overflow makes the engine's result order-dependent).
     `layers` as in a model description, `weights` as get_weights() lists them, x of shape
     (n, *input_shape)."""
     h = np.asarray(x, dtype=np.float64)
@@ -80,9 +111,12 @@ def forward(layers, weights, x):
     for layer in layers:
         kind = layer["kind"]
         if kind == "dense":
-            h = h @ weights.pop(0)
-            if layer.get("use_bias", True):
-                h = h + weights.pop(0)
+            kernel = weights.pop(0)
+            bias = weights.pop(0) if layer.get("use_bias", True) else None
+            _check_order_independent(h, kernel, bias)
+            h = h @ kernel
+            if bias is not None:
+                h = h + bias
             h = ACTIVATIONS[layer.get("activation") or "linear"](h)
         elif kind == "activation":
             h = ACTIVATIONS[layer["activation"]](h)

@@ -14,8 +14,11 @@ def resolve_name(kind, identifier, classes, aliases, base, snake_names=True):
     if isinstance(identifier, base):
         return identifier
     if isinstance(identifier, dict) and "class_name" in identifier:
-        cls = _lookup(kind, identifier["class_name"], classes, aliases, snake_names)
-        return cls.from_config(identifier.get("config") or {})
+        class_name, config = identifier["class_name"], identifier.get("config") or {}
+        if not isinstance(class_name, str) or not isinstance(config, dict):
+            raise TypeError(f"Could not interpret {kind} identifier: {identifier!r} (expected "
+                            f"a string `class_name` and a dict `config`)")
+        return _lookup(kind, class_name, classes, aliases, snake_names).from_config(config)
     if isinstance(identifier, str):
         return _lookup(kind, identifier, classes, aliases, snake_names)()
     if isinstance(identifier, type) and issubclass(identifier, base):
