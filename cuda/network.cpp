@@ -284,7 +284,7 @@ void CudaNetwork::pull_state() {
 void CudaNetwork::finalize_optimizer() {
   if (!optimizer_) return;
   std::lock_guard<std::mutex> lock(run_mutex_);
-  ParamVersions::Write write(versions_.load(std::memory_order_relaxed));
+  ArenaWrite write(*this);
   optimizer_->finalize(params_.data(), slots_.data(), num_params());  // host arena: the truth
 }
 
@@ -658,7 +658,7 @@ void CudaNetwork::run(const RunData& d, int64_t start, int64_t batch_size, int64
 
 void CudaNetwork::train_run(const RunData& d, int64_t start, int64_t batch_size, int64_t num_batches) {
   std::lock_guard<std::mutex> lock(run_mutex_);
-  ParamVersions::Write write(versions_.load(std::memory_order_relaxed));  // as the CPU's
+  ArenaWrite write(*this);  // as the CPU's
   run(d, start, batch_size, num_batches, true);
 }
 

@@ -157,6 +157,9 @@ void def_network_methods(pybind11::class_<Net, Options...>& cls,
                     [](Net& n, int64_t it) { n.optimizer().set_iterations(it); })
       .def_property("steps_taken", &Net::steps_taken, &Net::set_steps_taken)
       .def_property("seed", &Net::seed, &Net::set_seed)
+      .def_property_readonly("weights_generation", &Net::weights_generation,
+                             "How many writes of the weights have ended (write_params, each "
+                             "training run, the EMA swap): moves on whenever they change.")
       .def_property_readonly("optimizer_slots", [](py::object self) {
         Net& n = self.cast<Net&>();
         return py::array_t<float>({n.optimizer_slot_size()}, {sizeof(float)}, n.optimizer_slots(), self);

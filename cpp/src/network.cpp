@@ -154,7 +154,7 @@ void Network::compile(const LossConfig& loss, const OptimizerConfig& optimizer,
 void Network::finalize_optimizer() {
   if (!optimizer_) return;
   std::lock_guard<std::mutex> lock(run_mutex_);
-  ParamVersions::Write write(versions_.load(std::memory_order_relaxed));  // the EMA swap
+  ArenaWrite write(*this);  // the EMA swap
   optimizer_->finalize(params_.data(), slots_.data(), num_params());
 }
 
@@ -437,7 +437,7 @@ void Network::run_batches(const RunData& d, int64_t start, int64_t batch_size,
 void Network::train_run(const RunData& d, int64_t start, int64_t batch_size, int64_t num_batches) {
   std::lock_guard<std::mutex> lock(run_mutex_);
   // The whole run is one weight version to lock-free readers: they keep the one before it.
-  ParamVersions::Write write(versions_.load(std::memory_order_relaxed));
+  ArenaWrite write(*this);
   run_batches(d, start, batch_size, num_batches, true);
 }
 

@@ -99,7 +99,7 @@ void NetworkBase::write_params(const std::vector<ParamSpan>& spans) {
     if (s.count > 0 && !s.values) throw std::invalid_argument("write_params: no values");
   }
   std::lock_guard<std::mutex> lock(run_mutex_);
-  ParamVersions::Write write(versions_.load(std::memory_order_relaxed));
+  ArenaWrite write(*this);
   for (const auto& s : spans) std::copy(s.values, s.values + s.count, params_.data() + s.offset);
 }
 

@@ -16,6 +16,12 @@ class Variable:
         self._layer = layer
         self._network, self._offset = _arena_of(array)
 
+    def _move_to(self, array):
+        """Views `array` from now on (a shared layer's weights moving to another model's
+        arena, models/shared_layers.py); the object stays, so references to it stay valid."""
+        self._array = array
+        self._network, self._offset = _arena_of(array)
+
     @property
     def shape(self):
         return self._array.shape

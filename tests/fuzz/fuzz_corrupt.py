@@ -108,13 +108,14 @@ def apply_byte_op(data, op):
         return bytes(data)
     if kind == "declared_size":  # the k-th central-directory entry and its local header
         size = min(op["size"], 0xFFFFFFFE)
-        entries = [i for i in range(len(data) - 4) if data[i:i + 4] == b"PK\x01\x02"]
+        # Entries whole enough to hold the fields written below (a truncation may cut one).
+        entries = [i for i in range(len(data) - 46) if data[i:i + 4] == b"PK\x01\x02"]
         if not entries:
             return bytes(data)
         central = entries[op["pick"] % len(entries)]
         struct.pack_into("<I", data, central + 24, size)
         local = struct.unpack_from("<I", data, central + 42)[0]
-        if data[local:local + 4] == b"PK\x03\x04":
+        if data[local:local + 4] == b"PK\x03\x04" and local + 26 <= len(data):
             struct.pack_into("<I", data, local + 22, size)
         return bytes(data)
     raise ValueError(f"unknown byte op {kind!r}")

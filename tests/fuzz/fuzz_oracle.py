@@ -86,6 +86,7 @@ def _check_order_independent(h, w, b):
     order: a partial sum may pass float32's range (the positive or the negative products
     sum to at least half of it), unless the exact result is beyond it with the other side
     too small to matter, which every order rounds to the same infinity."""
+    h = h.reshape(-1, h.shape[-1])  # Dense over time steps: every step is a row
     finite = np.all(np.isfinite(h), axis=1)  # inf/NaN inputs propagate the same in any order
     if not finite.any():
         return

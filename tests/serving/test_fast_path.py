@@ -126,7 +126,9 @@ def test_dense_over_time_steps_keeps_the_sequence_axis():
     np.testing.assert_array_equal(model(x[:1]), out[:1])
 
 
-def test_training_call_still_refuses():
+def test_training_call_runs_the_training_mode_pass():
+    # Not the serving path: model(x, training=True) runs dropout (here there is none, so it
+    # equals inference; tests/parity/test_training_call_parity.py has the dropout cases).
     model = w4_like()
-    with pytest.raises(ValueError, match="training=True"):
-        model(inputs(1, 48), training=True)
+    x = inputs(3, 48)
+    np.testing.assert_allclose(model(x, training=True), model(x), rtol=1e-6, atol=1e-6)

@@ -101,6 +101,10 @@ class NetworkBase {
   // every write first copies the arena once (the version readers keep while it changes), so
   // a served network that changes holds its arena twice.
   const ParamVersions& serve_versions();
+  // Counts the writes of the arena that have ended (each kind above). Models that share a
+  // layer copy its weights from the network that holds them when this has moved since
+  // their last copy; a copy taken during a write sees the count before it, so it is redone.
+  uint64_t weights_generation() const { return weights_generation_.load(std::memory_order_acquire); }
   const std::vector<ParamSegment>& segments() const { return segments_; }
   int64_t output_dim() const { return output_dim_; }
   int64_t input_dim() const { return input_dim_; }
@@ -137,6 +141,22 @@ class NetworkBase {
   // Runs are serialized by a mutex: they share the scratch buffers, so concurrent calls
   // (from threads that released the GIL) wait for each other instead of corrupting them.
   std::mutex run_mutex_;
+  // One write of the arena, with run_mutex_ held: a weight version for lock-free readers
+  // (ParamVersions::Write), counted in weights_generation() when it ends. Constructing it may
+  // throw before anything changed (then nothing is counted).
+  class ArenaWrite {
+   public:
+    explicit ArenaWrite(NetworkBase& n)
+        : generation_(n.weights_generation_), write_(n.versions_.load(std::memory_order_relaxed)) {}
+    ~ArenaWrite() { generation_.fetch_add(1, std::memory_order_release); }
+    ArenaWrite(const ArenaWrite&) = delete;
+    ArenaWrite& operator=(const ArenaWrite&) = delete;
+
+   private:
+    std::atomic<uint64_t>& generation_;
+    ParamVersions::Write write_;
+  };
+  std::atomic<uint64_t> weights_generation_{0};
   // Null until serve_versions(); set under run_mutex_, where writers read it.
   std::atomic<ParamVersions*> versions_{nullptr};
   std::unique_ptr<ParamVersions> versions_owner_;

@@ -10,6 +10,7 @@ from densefit.trainers.trainer import Trainer
 from densefit.utils import random as _random
 from densefit.variables import assign_all, read_all
 from densefit import user_code
+from densefit.models import shared_layers
 
 
 class Sequential(Trainer):
@@ -19,6 +20,7 @@ class Sequential(Trainer):
         self._input_shape = None
         self._network = None
         self._rows_per_sample = 1
+        self._shared, self._synced = {}, {}  # layers shared with other models (shared_layers)
         self.built = False
         self._trainable = trainable
         self._init_trainer()
@@ -54,7 +56,12 @@ class Sequential(Trainer):
         if not self._layers:
             raise TypeError("There are no layers in the model.")
         layer = self._layers.pop()
-        layer._variables, layer._model, layer.built = [], None, False
+        if layer in self._shared:  # another model still uses it: its weights stay where they are
+            pass
+        elif layer._model is self and layer._variables:
+            shared_layers.detach(layer)  # keeps its weights, as in Keras
+        else:
+            layer._variables, layer._model, layer.built = [], None, False
         if rebuild:
             self._maybe_rebuild()
         return layer
@@ -119,15 +126,16 @@ class Sequential(Trainer):
         net = config.native_network_class()(row_width, specs, self._seed)  # by device
         params = net.params
         offset = 0
+        shared_before, self._shared, self._synced = self._shared, {}, {}
         for layer, weight_shapes in bindings:
             arrays = []
             for wname, wshape in weight_shapes:
                 size = flat_size(wshape)
                 view = params[offset:offset + size].reshape(wshape)
-                layer.initial_value_into(wname, view)
+                layer.initial_value_into(wname, view)  # a layer with weights keeps them, below
                 arrays.append((view, wname))
                 offset += size
-            layer._bind(arrays, self)
+            shared_layers.bind_layer(self, layer, arrays, shared_before)
         assert offset == net.num_params, "layer weights and native segments disagree"
         self._network = net
         self._output_shape = shapes[-1]

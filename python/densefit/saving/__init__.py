@@ -10,6 +10,7 @@ docs/saving.md."""
 
 import os
 
+from densefit.models import shared_layers
 from densefit.saving import keras_zip, legacy_h5, weights_h5
 from densefit.saving.atomic_file import atomic_write, confirm_overwrite, write_bytes
 from densefit.saving.errors import MalformedFileError
@@ -41,6 +42,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=T
         legacy_h5.log_save_warning()  # as Keras: before the overwrite prompt
     if not overwrite and os.path.exists(path) and not confirm_overwrite(path):
         return
+    shared_layers.claim(model)  # its arena holds its shared layers' weights and optimizer slots
     if legacy:
         legacy_h5.save_model(model, path, include_optimizer)
     else:
@@ -69,6 +71,7 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
     _check_kwargs(kwargs, "save_weights")
     if not overwrite and os.path.exists(path) and not confirm_overwrite(path):
         return
+    shared_layers.claim(model)
     write_bytes(path, weights_h5.weights_bytes(model))
 
 
@@ -85,6 +88,7 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
                          f"Received: {path}")
     if not os.path.exists(path):
         raise FileNotFoundError(f"File not found: filepath={path}")
+    shared_layers.claim(model)  # what is loaded is then what the sharing models copy
     if path.endswith(".keras"):
         keras_zip.load_weights(model, path, skip_mismatch)
     elif path.endswith(".weights.h5"):

@@ -13,10 +13,13 @@ returns None and the general path runs the network's predict_run, one call at a 
 """
 
 from densefit._native import core
+from densefit.models import shared_layers
 
 
 def forward(model, x):
     """`model`'s outputs for `x` as a new float32 array, or None (take the general path)."""
+    if model._shared:  # layers another model may have trained since
+        shared_layers.sync(model)
     inference = model._inference
     if inference is None or inference.network is not model._network:
         if not isinstance(model._network, core.Network):  # not built, or on the CUDA device
@@ -32,6 +35,8 @@ def inference_of(model):
     network = model._network
     if network is None:
         return None
+    if model._shared:
+        shared_layers.sync(model)
     if model._inference is not None and model._inference.network is network:
         return model._inference
     model._inference = core.Inference(network, model._output_shape,

@@ -3,6 +3,7 @@ Each batch goes to the native step as one run; callbacks and progress as for arr
 
 import numpy as np
 
+from densefit.models import shared_layers
 from densefit.trainers import data_adapter as da
 
 
@@ -18,6 +19,8 @@ class BatchLoops:
             if want_batches:
                 cbs.on_train_batch_begin(step)
             x, y, sw = self._prepare(xb, yb, swb)
+            if self._shared:  # built on the first batch: it may share layers from then on
+                shared_layers.claim(self)
             if class_weight is not None:
                 sw = da.class_weights_to_sample_weights(class_weight, y, sw)
             self._network.train_run(x, y, sw, None, 0, x.shape[0], 1, y.shape[1])

@@ -20,6 +20,7 @@ from densefit.trainers.batch_loops import BatchLoops
 from densefit.serving import fast_path
 from densefit.utils import random as _random
 from densefit import user_code
+from densefit.models import shared_layers
 
 
 class NotCompiledError(RuntimeError, ValueError):
@@ -82,6 +83,8 @@ class Trainer(BatchLoops):
         """Arrays for a native run and the compiled native state they need."""
         x = da.to_float32_rows(x, "x")
         self._build_from_data(x)
+        if self._shared:  # weights of layers another model may have trained since
+            shared_layers.sync(self)
         y = None if y is None else da.to_float32_rows(y, "y")
         sw = None if sample_weight is None else da.to_float32_rows(sample_weight, "sample_weight")
         n = da.sample_count(x, y, sw)
@@ -220,12 +223,16 @@ class Trainer(BatchLoops):
         for epoch in range(initial_epoch, epochs):
             if self._network is not None:  # a batch source builds the model on its first batch
                 self._network.reset_results()
+            if self._shared:  # what this model trains is what the others copy next
+                shared_layers.claim(self)
             cbs.on_epoch_begin(epoch)
             if not run_epoch(cbs, progress):
                 if epoch == first_epoch:
                     raise ValueError("fit() got no batches from `x`: a generator or dataset "
                                      "must yield at least one batch")
                 break  # a generator ran out of data
+            if self._shared:
+                shared_layers.check_still_home(self)
             logs = self._logs()
             if val is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._evaluate_source(val, validation_batch_size or batch_size,
@@ -412,6 +419,8 @@ class Trainer(BatchLoops):
         x = da.to_float32_rows(x, "x")
         self._build_from_data(x)
         self._check_input_shape(x)
+        if self._shared:
+            shared_layers.sync(self)
         n = x.shape[0]
         batch_size = da.array_batch_size(batch_size, steps, n)
         if steps is not None:
@@ -456,6 +465,7 @@ class Trainer(BatchLoops):
         x, y, sw = self._prepare(x, y, sample_weight)
         if class_weight is not None:
             sw = da.class_weights_to_sample_weights(class_weight, y, sw)
+        shared_layers.claim(self)
         self._sync_trainable()
         self._network.reset_results()
         self._network.train_run(x, y, sw, None, 0, x.shape[0], 1, y.shape[1])
@@ -482,6 +492,8 @@ class Trainer(BatchLoops):
         return self._forward(x)
 
     def _forward(self, x, training=False):
+        if self._shared:
+            shared_layers.sync(self)
         if not training:
             out = fast_path.forward(self, x)  # lock-free native pass; None if not float32 rows
             if out is not None:
