@@ -23,6 +23,20 @@ def _fans(shape):
 
 
 class Initializer:
+    """Base class of the weight initializers.
+
+    An initializer fills a new weight with its starting values. Layers call it when their
+    model is built (`kernel_initializer=...`, `bias_initializer=...`); calling it directly,
+    `initializer(shape)`, returns a new float32 NumPy array of that shape. Subclasses
+    implement `fill(out)`, which writes the values into an existing array, and `get_config()`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> keras.initializers.Ones()(shape=(2,)).tolist()
+    [1.0, 1.0]
+    """
+
     def __call__(self, shape, dtype=None):
         out = np.empty(tuple(shape), dtype=np.float32)
         self.fill(out)
@@ -55,6 +69,21 @@ class _Seeded(Initializer):
 
 
 class RandomUniform(_Seeded):
+    """Initializer that draws values uniformly from `[minval, maxval)`.
+
+    Args:
+        minval: Float, the lower bound of the range. Defaults to `-0.05`.
+        maxval: Float, the upper bound of the range. Defaults to `0.05`.
+        seed: Optional int. With an int, every call draws the same values; with `None`
+            (the default) each call draws new ones from densefit's global seed
+            (`densefit.utils.set_random_seed`).
+
+    Example:
+
+    >>> import densefit as keras
+    >>> values = keras.initializers.RandomUniform(-1.0, 1.0, seed=1)(shape=(2, 2))
+    """
+
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         super().__init__(seed)
         self.minval, self.maxval = minval, maxval
@@ -67,6 +96,21 @@ class RandomUniform(_Seeded):
 
 
 class RandomNormal(_Seeded):
+    """Initializer that draws values from a normal distribution.
+
+    Args:
+        mean: Float, the distribution's mean. Defaults to `0.0`.
+        stddev: Float, the distribution's standard deviation. Defaults to `0.05`.
+        seed: Optional int. With an int, every call draws the same values; with `None`
+            (the default) each call draws new ones from densefit's global seed
+            (`densefit.utils.set_random_seed`).
+
+    Example:
+
+    >>> import densefit as keras
+    >>> layer = keras.layers.Dense(3, kernel_initializer=keras.initializers.RandomNormal())
+    """
+
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
@@ -79,11 +123,48 @@ class RandomNormal(_Seeded):
 
 
 class TruncatedNormal(RandomNormal):
+    """Initializer that draws from a normal distribution cut off at two standard deviations.
+
+    Values are drawn from `N(mean, stddev**2)`; any that lands more than `2 * stddev` from
+    the mean is drawn again, so no value is an extreme outlier.
+
+    Args:
+        mean: Float, the distribution's mean. Defaults to `0.0`.
+        stddev: Float, the standard deviation before truncation. Defaults to `0.05`.
+        seed: Optional int. With an int, every call draws the same values; with `None`
+            (the default) each call draws new ones from densefit's global seed
+            (`densefit.utils.set_random_seed`).
+    """
+
     def fill(self, out):
         core.fill_truncated_normal(out, self.mean, self.stddev, *self._seed_and_stream())
 
 
 class VarianceScaling(_Seeded):
+    """Initializer whose spread adapts to the shape of the weight it fills.
+
+    With `n` the number of input units (`mode="fan_in"`), output units (`"fan_out"`) or
+    their mean (`"fan_avg"`), values have variance `scale / n`. The `"truncated_normal"`
+    distribution draws from a normal truncated at two standard deviations (its stddev
+    adjusted so the variance is still `scale / n`), `"untruncated_normal"` from a plain
+    normal, and `"uniform"` from `[-limit, limit]` with `limit = sqrt(3 * scale / n)`.
+
+    Args:
+        scale: Positive float, the scaling factor. Defaults to `1.0`.
+        mode: One of `"fan_in"`, `"fan_out"`, `"fan_avg"`. Defaults to `"fan_in"`.
+        distribution: One of `"truncated_normal"` (also spelled `"normal"`),
+            `"untruncated_normal"`, `"uniform"`. Defaults to `"truncated_normal"`.
+        seed: Optional int. With an int, every call draws the same values; with `None`
+            (the default) each call draws new ones from densefit's global seed
+            (`densefit.utils.set_random_seed`).
+
+    Example:
+
+    >>> import densefit as keras
+    >>> init = keras.initializers.VarianceScaling(scale=0.1, mode="fan_in", distribution="uniform")
+    >>> layer = keras.layers.Dense(3, kernel_initializer=init)
+    """
+
     _MODES = ("fan_in", "fan_out", "fan_avg")
     _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
 
@@ -118,25 +199,83 @@ class VarianceScaling(_Seeded):
                 "seed": self.seed}
 
 
-def _variance_scaling_preset(class_name, scale, mode, distribution):
+def _variance_scaling_preset(class_name, scale, mode, distribution, doc):
     def __init__(self, seed=None):
         VarianceScaling.__init__(self, scale, mode, distribution, seed)
 
     def get_config(self):
         return {"seed": self.seed}
 
-    return type(class_name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config})
+    return type(class_name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
+                                                  "__doc__": _preset_doc(class_name, doc)})
 
 
-GlorotUniform = _variance_scaling_preset("GlorotUniform", 1.0, "fan_avg", "uniform")
-GlorotNormal = _variance_scaling_preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal")
-HeUniform = _variance_scaling_preset("HeUniform", 2.0, "fan_in", "uniform")
-HeNormal = _variance_scaling_preset("HeNormal", 2.0, "fan_in", "truncated_normal")
-LecunUniform = _variance_scaling_preset("LecunUniform", 1.0, "fan_in", "uniform")
-LecunNormal = _variance_scaling_preset("LecunNormal", 1.0, "fan_in", "truncated_normal")
+def _preset_doc(class_name, summary):
+    """A preset's docstring: its summary, then the one argument all presets share."""
+    return f"""{summary}
+
+    Args:
+        seed: Optional int. With an int, every call draws the same values; with `None`
+            (the default) each call draws new ones from densefit's global seed
+            (`densefit.utils.set_random_seed`).
+
+    Example:
+
+    >>> import densefit as keras
+    >>> layer = keras.layers.Dense(3, kernel_initializer=keras.initializers.{class_name}(seed=0))
+    """
+
+
+GlorotUniform = _variance_scaling_preset("GlorotUniform", 1.0, "fan_avg", "uniform", """\
+The Glorot (Xavier) uniform initializer, the default for `Dense` kernels.
+
+    Draws uniformly from `[-limit, limit]` with `limit = sqrt(6 / (fan_in + fan_out))`,
+    i.e. `VarianceScaling(1.0, "fan_avg", "uniform")`
+    ([Glorot & Bengio, 2010](https://proceedings.mlr.press/v9/glorot10a.html)).""")
+GlorotNormal = _variance_scaling_preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal", """\
+The Glorot (Xavier) normal initializer.
+
+    Draws from a truncated normal centred on 0 with `stddev = sqrt(2 / (fan_in + fan_out))`,
+    i.e. `VarianceScaling(1.0, "fan_avg", "truncated_normal")`
+    ([Glorot & Bengio, 2010](https://proceedings.mlr.press/v9/glorot10a.html)).""")
+HeUniform = _variance_scaling_preset("HeUniform", 2.0, "fan_in", "uniform", """\
+The He uniform initializer, suited to ReLU layers.
+
+    Draws uniformly from `[-limit, limit]` with `limit = sqrt(6 / fan_in)`, i.e.
+    `VarianceScaling(2.0, "fan_in", "uniform")`
+    ([He et al., 2015](https://arxiv.org/abs/1502.01852)).""")
+HeNormal = _variance_scaling_preset("HeNormal", 2.0, "fan_in", "truncated_normal", """\
+The He normal initializer, suited to ReLU layers.
+
+    Draws from a truncated normal centred on 0 with `stddev = sqrt(2 / fan_in)`, i.e.
+    `VarianceScaling(2.0, "fan_in", "truncated_normal")`
+    ([He et al., 2015](https://arxiv.org/abs/1502.01852)).""")
+LecunUniform = _variance_scaling_preset("LecunUniform", 1.0, "fan_in", "uniform", """\
+The LeCun uniform initializer.
+
+    Draws uniformly from `[-limit, limit]` with `limit = sqrt(3 / fan_in)`, i.e.
+    `VarianceScaling(1.0, "fan_in", "uniform")`.""")
+LecunNormal = _variance_scaling_preset("LecunNormal", 1.0, "fan_in", "truncated_normal", """\
+The LeCun normal initializer, the usual choice with `"selu"`.
+
+    Draws from a truncated normal centred on 0 with `stddev = sqrt(1 / fan_in)`, i.e.
+    `VarianceScaling(1.0, "fan_in", "truncated_normal")`.""")
 
 
 class Constant(Initializer):
+    """Initializer that fills the weight with one constant value.
+
+    Args:
+        value: Float (or anything that broadcasts to the weight's shape), the value to
+            write. Defaults to `0.0`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> keras.initializers.Constant(3.0)(shape=(2,)).tolist()
+    [3.0, 3.0]
+    """
+
     def __init__(self, value=0.0):
         self.value = value
 
@@ -148,16 +287,53 @@ class Constant(Initializer):
 
 
 class Zeros(Initializer):
+    """Initializer that fills the weight with zeros, the default for `Dense` biases.
+
+    Takes no arguments.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> keras.initializers.Zeros()(shape=(2,)).tolist()
+    [0.0, 0.0]
+    """
+
     def fill(self, out):
         out[...] = 0.0
 
 
 class Ones(Initializer):
+    """Initializer that fills the weight with ones.
+
+    Takes no arguments.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> keras.initializers.Ones()(shape=(3,)).tolist()
+    [1.0, 1.0, 1.0]
+    """
+
     def fill(self, out):
         out[...] = 1.0
 
 
 class Identity(Initializer):
+    """Initializer that writes a (scaled) identity matrix.
+
+    Only 2-D weights are accepted; a non-square shape gets ones on its main diagonal and
+    zeros elsewhere. Other shapes raise `ValueError`.
+
+    Args:
+        gain: Float, the value written on the diagonal. Defaults to `1.0`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> keras.initializers.Identity(gain=2.0)(shape=(2, 2)).tolist()
+    [[2.0, 0.0], [0.0, 2.0]]
+    """
+
     def __init__(self, gain=1.0):
         self.gain = gain
 
@@ -171,6 +347,26 @@ class Identity(Initializer):
 
 
 class Orthogonal(_Seeded):
+    """Initializer that writes a random orthogonal matrix.
+
+    A matrix of normal draws is QR-decomposed and its orthogonal factor, times `gain`, is
+    written: columns are orthonormal when there are at least as many rows as columns, rows
+    otherwise. A weight with more than two axes is filled as a
+    `(shape[0] * ... * shape[-2], shape[-1])` matrix and reshaped
+    ([Saxe et al., 2014](https://arxiv.org/abs/1312.6120)).
+
+    Args:
+        gain: Float, the factor applied to the orthogonal matrix. Defaults to `1.0`.
+        seed: Optional int. With an int, every call draws the same values; with `None`
+            (the default) each call draws new ones from densefit's global seed
+            (`densefit.utils.set_random_seed`).
+
+    Example:
+
+    >>> import densefit as keras
+    >>> layer = keras.layers.Dense(4, kernel_initializer=keras.initializers.Orthogonal())
+    """
+
     def __init__(self, gain=1.0, seed=None):
         super().__init__(seed)
         self.gain = gain

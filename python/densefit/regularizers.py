@@ -6,6 +6,21 @@ from densefit.utils.naming import resolve_name
 
 
 class Regularizer:
+    """Base class of the weight regularizers.
+
+    A regularizer adds a penalty on a weight (or, as `activity_regularizer`, on a layer's
+    output) to the training loss, which pushes the weights towards small values. densefit's
+    regularizers are combinations of an L1 and an L2 term, `l1 * sum(abs(x)) + l2 *
+    sum(x**2)`; the penalty and its gradient are computed natively during `fit`. Calling a
+    regularizer on an array, `regularizer(x)`, returns that penalty as a float.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> keras.regularizers.L1L2(l1=0.5, l2=1.0)([1.0, -2.0])
+    6.5
+    """
+
     def __call__(self, x):
         x = np.asarray(x, dtype=np.float64)
         return float(self.l1 * np.abs(x).sum() + self.l2 * np.square(x).sum())
@@ -19,6 +34,21 @@ class Regularizer:
 
 
 class L1L2(Regularizer):
+    """A regularizer that applies both an L1 and an L2 penalty.
+
+    The penalty is `l1 * sum(abs(x)) + l2 * sum(square(x))`. Also available as
+    `densefit.regularizers.l1_l2`.
+
+    Args:
+        l1: Non-negative float, the L1 factor. Defaults to `0.0`.
+        l2: Non-negative float, the L2 factor. Defaults to `0.0`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> layer = keras.layers.Dense(3, kernel_regularizer=keras.regularizers.L1L2(1e-5, 1e-4))
+    """
+
     def __init__(self, l1=0.0, l2=0.0):
         for name, value in (("l1", l1), ("l2", l2)):
             if not isinstance(value, (int, float)) or value < 0:
@@ -30,6 +60,20 @@ class L1L2(Regularizer):
 
 
 class L1(L1L2):
+    """A regularizer that applies an L1 penalty, `l1 * sum(abs(x))`.
+
+    It favours sparse weights (many exactly zero). Also available as
+    `densefit.regularizers.l1`. The factor is stored as a float32 value, as Keras does.
+
+    Args:
+        l1: Non-negative float, the L1 factor; `None` means the default. Defaults to `0.01`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> layer = keras.layers.Dense(3, kernel_regularizer=keras.regularizers.L1(0.01))
+    """
+
     def __init__(self, l1=0.01):
         super().__init__(l1=0.01 if l1 is None else l1)
         # Keras's L1 (only L1) keeps its factor as a float32 tensor: its config reads
@@ -41,6 +85,19 @@ class L1(L1L2):
 
 
 class L2(L1L2):
+    """A regularizer that applies an L2 penalty, `l2 * sum(square(x))` (weight decay).
+
+    Also available as `densefit.regularizers.l2`.
+
+    Args:
+        l2: Non-negative float, the L2 factor; `None` means the default. Defaults to `0.01`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> layer = keras.layers.Dense(3, kernel_regularizer=keras.regularizers.L2(0.01))
+    """
+
     def __init__(self, l2=0.01):
         super().__init__(l2=0.01 if l2 is None else l2)
 

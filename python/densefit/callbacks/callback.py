@@ -6,6 +6,26 @@ _BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_test_batch_beg
 
 
 class Callback:
+    """Base class of the callbacks: hooks that `fit`, `evaluate` and `predict` call.
+
+    Subclass it and override the hooks you need: `on_{train,test,predict}_begin/end`,
+    `on_epoch_begin/end` and `on_{train,test,predict}_batch_begin/end`
+    (`on_batch_begin/end` are the legacy names of the train-batch hooks). Each receives a `logs` dict: the epoch's loss and metrics (plus
+    `val_*` entries) at `on_epoch_end`, the running values at batch ends. The hooks left
+    alone cost nothing: the native loop returns to Python per batch only if some callback
+    overrides a batch hook. Inside a hook, `self.model` is the model being run and
+    `self.params` holds the run's settings (`epochs`, `steps`, `verbose`).
+
+    Takes no arguments.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> class LossPrinter(keras.callbacks.Callback):
+    ...     def on_epoch_end(self, epoch, logs=None):
+    ...         print(f"epoch {epoch}: loss={logs['loss']:.4f}")
+    """
+
     def __init__(self):
         self.params = {}
         self._model = None

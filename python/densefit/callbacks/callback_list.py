@@ -8,6 +8,31 @@ from densefit.trainers import arguments
 
 
 class CallbackList(Callback):
+    """A list of callbacks that acts as one: every hook call is passed on to each of them.
+
+    `fit`, `evaluate` and `predict` wrap the user's callbacks in one; it is rarely built by
+    hand. It can add the `History` and `ProgbarLogger` callbacks that Keras's loops use, and
+    it only calls the callbacks that override a hook (a `logs` of `None` arrives as `{}`).
+
+    Args:
+        callbacks: A `Callback`, a (nested) list or tuple of them, or `None`. Defaults to
+            `None` (no callbacks).
+        add_history: Boolean; if `True`, appends a `History` callback unless one is in the
+            list already. Defaults to `False`.
+        add_progbar: Boolean; if `True`, appends a `ProgbarLogger` unless one is in the
+            list already. Defaults to `False`.
+        model: Optional model handed to every callback through `set_model`. Defaults to
+            `None`.
+        **params: Run settings (`epochs`, `steps`, `verbose`, ...) handed to every callback
+            through `set_params`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> callbacks = keras.callbacks.CallbackList([keras.callbacks.TerminateOnNaN()],
+    ...                                          add_history=True, epochs=10)
+    """
+
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
         self.callbacks = arguments.callbacks(callbacks)  # a new list: History etc. join it

@@ -12,6 +12,21 @@ REDRAW_SECONDS = 0.25
 
 
 class ProgbarLogger(Callback):
+    """Callback that prints progress and metrics to stdout during `fit`, `evaluate`, `predict`.
+
+    The model's loops add it themselves whenever `verbose` is not 0, so it is rarely created
+    by hand. `verbose=1` draws a live progress bar with the running loss and metrics;
+    `verbose=2` prints one line per epoch (and `"Epoch i/n"` headers when there are several
+    epochs). The loops feed it a few updates a second rather than one per batch.
+
+    Takes no arguments; its verbosity and epoch count come from the run's `params`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> progress = keras.callbacks.ProgbarLogger()  # e.g. model.fit(..., callbacks=[progress])
+    """
+
     def __init__(self):
         super().__init__()
         self.seen = 0

@@ -95,7 +95,7 @@ class TensorBoard(Callback):
 
     def _log_weights(self, epoch):
         writer = self._writer("train")
-        for layer in self.model.layers:
+        for layer in self.model._layers:
             for weight in layer.weights:
                 name = getattr(weight, "path", None) or f"{layer.name}/{weight.name}"
                 writer.add_histogram(f"{name.replace(':', '_')}/histogram",

@@ -12,6 +12,30 @@ def _activation_spec(identifier):
 
 
 class InputLayer(Layer):
+    """The entry point of a model: declares the shape of one input sample.
+
+    An `InputLayer` holds no weights and computes nothing; it only records the sample shape
+    (and batch size, if given) that the rest of the network is built from. Most code creates
+    it through `Input` (functional models) or by putting one first in a `Sequential`; giving
+    the first layer an `input_shape` does the same thing.
+
+    Args:
+        shape: Tuple of ints (`None` allowed for a free dimension), or an int, giving the
+            shape of one sample without the batch axis. Required unless `batch_shape` (or
+            the legacy `input_shape`) is passed through `**kwargs`. Defaults to `None`.
+        batch_size: Optional int, a fixed batch size. Defaults to `None`.
+        dtype: The input's data type; densefit computes in `"float32"`. Defaults to `None`.
+        name: Optional string name of the layer. Defaults to `None` (a unique name is made).
+        **kwargs: Base layer keyword arguments (`trainable`, ...), plus `batch_shape`: a
+            shape that includes the batch axis, used instead of `shape`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> model = keras.Sequential([keras.layers.InputLayer(shape=(16,)),
+    ...                           keras.layers.Dense(4)])
+    """
+
     def __init__(self, shape=None, batch_size=None, dtype=None, name=None, **kwargs):
         shape = kwargs.pop("input_shape", shape)
         if "batch_shape" in kwargs:
@@ -28,6 +52,34 @@ class InputLayer(Layer):
 
 
 def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, **kwargs):
+    """Creates a symbolic input tensor, the starting point of a functional model.
+
+    The returned `KerasTensor` has no data: it stands for a batch of samples of the given
+    shape. Calling layers on it builds a graph, and `Model(inputs, outputs)` turns that graph
+    into a trainable model. Under the hood it makes an `InputLayer`.
+
+    Args:
+        shape: Tuple of ints (or `None` for a free dimension) giving the shape of one
+            sample, batch axis excluded; e.g. `shape=(32,)` means batches of 32-vectors.
+            Defaults to `None`.
+        batch_size: Optional int, a fixed batch size. Defaults to `None`.
+        dtype: Data type of the input; densefit computes in `"float32"`. Defaults to `None`.
+        name: Optional string name of the input layer; keep it unique within a model.
+            Defaults to `None` (a unique name is generated).
+        batch_shape: Optional shape tuple that includes the batch axis; when given, its
+            first entry is dropped and the rest is used as `shape`. Defaults to `None`.
+        **kwargs: Further keyword arguments of `InputLayer`.
+
+    Returns:
+        A `KerasTensor` whose `shape` is `(None,) + shape`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> inputs = keras.Input(shape=(8,))
+    >>> outputs = keras.layers.Dense(1)(inputs)
+    >>> model = keras.Model(inputs, outputs)
+    """
     layer = InputLayer(shape=shape if batch_shape is None else tuple(batch_shape)[1:],
                        batch_size=batch_size, dtype=dtype, name=name, **kwargs)
     return KerasTensor(layer._input_shape_arg, layer.name, layer)
@@ -59,6 +111,41 @@ def _positive_int(value):
 
 
 class Dense(Layer):
+    """A fully connected layer: every output unit sees every input feature.
+
+    `Dense` computes `output = activation(dot(input, kernel) + bias)`, where `kernel` is a
+    weight matrix of shape `(input_dim, units)` created when the model is built and `bias`
+    is a vector of `units` values (only when `use_bias` is `True`). For inputs with more
+    than one axis per sample, the product runs over the last axis and the leading axes are
+    kept: `(batch, d0, d1)` becomes `(batch, d0, units)`.
+
+    Args:
+        units: Positive int, the number of output units (size of the last output axis).
+        activation: Activation to apply, as a name or callable. Defaults to `None`, i.e.
+            the identity (`"linear"`).
+        use_bias: Boolean, whether to add a bias vector. Defaults to `True`.
+        kernel_initializer: Initializer of the kernel. Defaults to `"glorot_uniform"`.
+        bias_initializer: Initializer of the bias. Defaults to `"zeros"`.
+        kernel_regularizer: Optional regularizer applied to the kernel. Defaults to `None`.
+        bias_regularizer: Optional regularizer applied to the bias. Defaults to `None`.
+        activity_regularizer: Optional regularizer applied to the layer's output.
+            Defaults to `None`.
+        kernel_constraint: Optional constraint on the kernel. Defaults to `None`.
+        bias_constraint: Optional constraint on the bias. Defaults to `None`.
+        lora_rank: Accepted for signature compatibility only; densefit has no LoRA, so
+            any value other than `None` (the default) raises `ValueError`.
+        **kwargs: Base layer keyword arguments, such as `name`, `dtype`, `trainable`,
+            `input_shape` or `input_dim`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> model = keras.Sequential([keras.Input(shape=(16,)),
+    ...                           keras.layers.Dense(32, activation="relu")])
+    >>> model.output_shape
+    (None, 32)
+    """
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
@@ -155,6 +242,29 @@ class Dense(Layer):
 
 
 class Dropout(Layer):
+    """Randomly zeroes a fraction of its inputs during training to reduce overfitting.
+
+    While the model trains (`fit`, or a call with `training=True`), each input value is set
+    to 0 with probability `rate` and the values that survive are multiplied by
+    `1 / (1 - rate)`, so the expected sum is unchanged. At inference (`predict`,
+    `evaluate`) the layer passes its input through untouched.
+
+    Args:
+        rate: Float in `[0, 1)`, the fraction of input values to drop.
+        noise_shape: Accepted for Keras compatibility; densefit draws one mask entry per
+            value, so only `None` (the default) is supported.
+        seed: Optional int in `[0, 2**32)`, kept in the layer's config. The masks themselves
+            are drawn from the model's seeded random stream (`utils.set_random_seed`).
+            Defaults to `None`.
+        **kwargs: Base layer keyword arguments, such as `name` and `input_shape`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> model = keras.Sequential([keras.Input(shape=(16,)), keras.layers.Dense(64),
+    ...                           keras.layers.Dropout(0.5), keras.layers.Dense(1)])
+    """
+
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
@@ -178,6 +288,23 @@ class Dropout(Layer):
 
 
 class Activation(Layer):
+    """Applies an activation function to its input, element by element.
+
+    The output has the input's shape. `Activation("linear")` is the identity and costs
+    nothing in the native network.
+
+    Args:
+        activation: The activation, as a name (e.g. `"relu"`, `"softmax"`) or a function
+            from `densefit.activations`.
+        **kwargs: Base layer keyword arguments, such as `name` and `input_shape`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8),
+    ...                           keras.layers.Activation("relu")])
+    """
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -194,7 +321,25 @@ class Activation(Layer):
 
 
 class Flatten(Layer):
-    """Row-major flattening: a no-op on C-contiguous data, so it costs nothing natively."""
+    """Flattens each sample into a vector; the batch axis is left alone.
+
+    A sample of shape `(d0, d1, ...)` becomes one of shape `(d0 * d1 * ...,)`, read in
+    row-major order; a sample with no feature axis becomes `(1,)`. Row-major flattening is a
+    no-op on C-contiguous data, so the layer costs nothing natively.
+
+    Args:
+        data_format: `"channels_last"` or `"channels_first"`, the axis ordering of the
+            inputs. It is recorded in the config (as `"channels_last"` when unset); densefit
+            always flattens in row-major order. Defaults to `None`.
+        **kwargs: Base layer keyword arguments, such as `name` and `input_shape`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> x = keras.Input(shape=(10, 64))
+    >>> keras.layers.Flatten()(x).shape
+    (None, 640)
+    """
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)

@@ -19,20 +19,67 @@ def _unique_name(cls_name):
 
 
 class KerasTensor:
-    """A symbolic tensor of the functional API: `Input(shape)` and layer calls on it. It
-    remembers the chain of layers that produced it."""
+    """A symbolic tensor of the functional API: what `Input(shape)` and layer calls on it
+    return. It remembers the chain of layers that produced it.
+
+    Args:
+        shape: the shape of one sample (the batch axis is added: `tensor.shape` starts
+            with None).
+        name: the tensor's name.
+        layer: the layer whose output it is.
+        chain: the layers from the Input to `layer`, in order (None: `[layer]`, an Input)."""
+
+    dtype = "float32"  # densefit computes in float32 (config.floatx)
+    sparse = False
+    ragged = False
 
     def __init__(self, shape, name, layer, chain=None):
         self.shape = (None,) + tuple(shape)
         self.name = name
         self._layer = layer
         self._chain = chain if chain is not None else [layer]
+        if chain is None and layer is not None and getattr(layer, "_node", None) is None:
+            layer._node = ([], self)  # an Input: its InputLayer has no input (Keras: [])
+
+    @property
+    def ndim(self):
+        return len(self.shape)
 
     def __repr__(self):
-        return f"<KerasTensor shape={self.shape}, name={self.name}>"
+        return (f"<KerasTensor shape={self.shape}, dtype={self.dtype}, sparse=False, "
+                f"ragged=False, name={self.name}>")
 
 
 class Layer:
+    """Base class of densefit's layers.
+
+    A layer is a light descriptor, its configuration and the shapes it maps, which the
+    model binds to a slice of its native parameter arena when it is built; from then on
+    `weights`, `get_weights()` and `set_weights()` work on that memory.
+    Calling a layer on a symbolic tensor (from `densefit.Input`) records it in a functional
+    graph (`layer.input` / `layer.output` are its first call's tensors); to run a layer on
+    data, put it in a model. densefit runs only its built-in layers natively: a custom,
+    direct subclass of `Layer` is refused (`UnsupportedUserCodeError`) when it is called on
+    a symbolic tensor or used in a model.
+
+    Args:
+        **kwargs: Base layer keyword arguments. `name`: string name of the layer (defaults
+            to a unique name made from the class name). `trainable`: boolean, whether the
+            layer's weights are updated in training (defaults to `True`). `dtype`: the
+            weights' and computation's dtype (defaults to `"float32"`). `input_shape`
+            (tuple of ints, the shape of one sample), `input_dim` (int, shorthand for
+            `input_shape=(input_dim,)`) or `batch_input_shape` (a shape including the batch
+            axis): optional, give the first layer of a `Sequential` its input shape.
+            `batch_size`: accepted, for Keras compatibility. Other names raise `TypeError`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> layer = keras.layers.Dense(2)
+    >>> model = keras.Sequential([keras.Input(shape=(3,)), layer])
+    >>> [w.shape for w in layer.get_weights()]
+    [(3, 2), (2,)]
+    """
     _ALLOWED_KWARGS = {"input_shape", "input_dim", "batch_size", "batch_input_shape", "name",
                        "dtype", "trainable"}
 
@@ -53,6 +100,7 @@ class Layer:
         self._variables = []
         self.built = False
         self._model = None
+        self._node = None  # (input, output) of the layer's first call on a KerasTensor
 
     # ---- what the Sequential model needs to build a Network ---------------------------------
     def compute_output_shape(self, input_shape):
@@ -79,11 +127,30 @@ class Layer:
         if isinstance(inputs, KerasTensor):
             user_code.check_layer(self)
             shape = self.compute_output_shape(inputs.shape[1:])
-            return KerasTensor(shape, self.name, self, inputs._chain + [self])
+            output = KerasTensor(shape, self.name, self, inputs._chain + [self])
+            if getattr(self, "_node", None) is None:  # Keras's layer.input / layer.output: the first call's
+                self._node = (inputs, output)
+            return output
         raise TypeError(f"densefit layers are called on symbolic inputs (densefit.Input) to "
                         f"build models; to run {self.name!r} on data, put it in a model")
 
     # ---- Keras's public surface ----------------------------------------------------------------
+    @property
+    def input(self):
+        """The symbolic input of the layer's first call (a functional model's tensor)."""
+        return self._node_tensor(0, "input")
+
+    @property
+    def output(self):
+        """The symbolic output of the layer's first call."""
+        return self._node_tensor(1, "output")
+
+    def _node_tensor(self, index, what):
+        if getattr(self, "_node", None) is None:
+            raise AttributeError(f"The layer {self.name} has never been called and thus has no "
+                                 f"defined {what}.")
+        return self._node[index]
+
     @property
     def trainable(self):
         return self._trainable

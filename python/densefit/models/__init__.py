@@ -1,5 +1,7 @@
 from densefit.models.cloning import clone_model
-from densefit.models.sequential import Model, Sequential
+from densefit.models.functional import Functional
+from densefit.models.model import Model
+from densefit.models.sequential import Sequential
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

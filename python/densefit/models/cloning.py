@@ -7,7 +7,7 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     """A copy of `model`'s architecture with newly initialized weights. `clone_function(layer)`
     makes each new layer (default: `layer.__class__.from_config(layer.get_config())`)."""
     from densefit.layers import Input, InputLayer, Layer
-    from densefit.models import Model, Sequential
+    from densefit.models import Functional, Model, Sequential
 
     if kwargs:
         raise TypeError(f"clone_model() got unexpected keyword arguments: {sorted(kwargs)}")
@@ -15,7 +15,7 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         raise ValueError("densefit's clone_model does not support `call_function`")
     clone_function = clone_function or _clone_layer
     layers = []
-    for layer in model.layers:
+    for layer in model._layers:
         new = clone_function(layer)
         if not isinstance(new, Layer):
             raise ValueError(f"clone_function must return a layer, got {new!r} for "
@@ -25,7 +25,7 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     if input_tensors is not None:
         tensor = input_tensors[0] if isinstance(input_tensors, (list, tuple)) else input_tensors
         shape = tuple(tensor.shape[1:])
-    if type(model) is Model:
+    if type(model) is Functional:
         source = getattr(model, "_input_layer", None)
         x = inputs = Input(shape=shape, name=source.name if source is not None else None)
         for layer in layers:

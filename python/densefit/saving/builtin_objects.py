@@ -22,7 +22,7 @@ def _tables():
                       and issubclass(getattr(metrics, name), metric_base)
                       and hasattr(getattr(metrics, name), "get_config")}
     model_classes = {"Sequential": models.Sequential, "Model": models.Model,
-                     "Functional": models.Model}
+                     "Functional": models.Functional}
     return {
         "keras.layers": layer_classes,
         "keras": model_classes,
@@ -75,7 +75,7 @@ def keras_module_of(cls):
         if module in ("keras.models", "keras.src.models.sequential"):
             continue
         if any(c is cls for c in table.values()):
-            if module == "keras" and cls.__name__ == "Model":
+            if module == "keras" and cls.__name__ in ("Model", "Functional"):
                 return "keras.src.models.functional"
             return module
     return None
@@ -86,9 +86,9 @@ def is_builtin(cls):
 
 
 def is_model_class(cls):
-    from densefit.models import Sequential
+    from densefit.models import Model
 
-    return inspect.isclass(cls) and issubclass(cls, Sequential)
+    return inspect.isclass(cls) and issubclass(cls, Model)
 
 
 # Keras config fields densefit has no counterpart for: dropped when they hold the value that

@@ -137,9 +137,9 @@ def _saved_layers(model):
 def _weight_prefix(model):
     # Keras builds a Sequential's layers inside its name scope ("sequential/dense/kernel"),
     # a functional model's where they are called ("dense/kernel").
-    from densefit.models import Model
+    from densefit.models import Functional
 
-    return "" if type(model) is Model else f"{model.name}/"
+    return "" if type(model) is Functional else f"{model.name}/"
 
 
 def _write_weights(group, model):

@@ -7,11 +7,11 @@ _FUNCTIONAL_MODULE = "keras.src.models.functional"
 
 def serialize_model(model):
     """What Keras's serialize_keras_object gives for the model."""
-    from densefit.models import Model
+    from densefit.models import Functional
     from densefit.saving.serialization import serialize_keras_object
 
     input_shape = None if model._input_shape is None else [None, *model._input_shape]
-    if isinstance(model, Model) and type(model) is Model:
+    if type(model) is Functional:
         out = {"module": _FUNCTIONAL_MODULE, "class_name": "Functional",
                "config": _functional_config(model), "registered_name": "Functional",
                "build_config": {"input_shape": None}}
@@ -77,7 +77,7 @@ def _sequential_layers(model):
     shapes = model._shapes() if model._input_shape is not None else None
     if model._input_shape is not None:
         layers.append(_input_entry(model, "input_layer"))
-    for i, layer in enumerate(model.layers):
+    for i, layer in enumerate(model._layers):
         layers.append(_layer_entry(layer, None if shapes is None else shapes[i]))
     return layers
 
@@ -88,7 +88,7 @@ def _functional_config(model):
     entries = [{**_input_entry(model, input_name), "name": input_name, "inbound_nodes": []}]
     shapes = model._shapes()
     previous = input_name
-    for i, layer in enumerate(model.layers):
+    for i, layer in enumerate(model._layers):
         entry = _layer_entry(layer, shapes[i])
         entry["name"] = layer.name
         entry["inbound_nodes"] = [{"args": [{
@@ -190,7 +190,7 @@ def _check_declared(layers, keyed_layers, input_shape, check):
 
 def _functional_from_config(cls, inner, deserializer, check):
     from densefit.layers import InputLayer
-    from densefit.models import Model
+    from densefit.models import Functional, Model, Sequential
 
     entries = inner["layers"]
     if not entries:
@@ -220,11 +220,14 @@ def _functional_from_config(cls, inner, deserializer, check):
     if _history_name(outputs) != previous:
         raise ValueError(f"densefit loads chain models whose output is the last layer "
                          f"({previous!r}); the config names {outputs!r}")
-    model_cls = cls if cls is not Model and issubclass(cls, Model) else Model
+    # A user's Model subclass is made as itself; Model, Functional and Sequential as Keras's
+    # Functional.
+    plain = cls in (Model, Functional) or not issubclass(cls, Model) or issubclass(cls, Sequential)
+    model_cls = Model if plain else cls
     body = [layer for _, layer in built[1:]]
     # Before the layers are called (their shape checks), as before building: Keras lists a
     # Functional model's input layer among its weights file's layers.
-    _check_declared(body, [first] + body if model_cls is Model else body,
+    _check_declared(body, [first] + body if plain else body,
                     first.input_shape_hint, check)
     inputs = tensor = _input_tensor(first)
     for layer in body:

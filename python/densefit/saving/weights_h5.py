@@ -43,10 +43,10 @@ def keras_key(class_name):
 
 def layer_keys(model):
     """[(key, layer)] in the order and with the names Keras gives the model's layers."""
-    from densefit.models import Model
+    from densefit.models import Functional
 
-    layers = list(model.layers)
-    if type(model) is Model and getattr(model, "_input_layer", None) is not None:
+    layers = list(model._layers)
+    if type(model) is Functional and getattr(model, "_input_layer", None) is not None:
         layers.insert(0, model._input_layer)  # a Functional model's layers include its input
     return keys_for(layers)
 

@@ -14,6 +14,25 @@ from densefit.utils.split_dataset import split_dataset
 
 
 def to_categorical(x, num_classes=None):
+    """Turns a vector of integer class labels into a one-hot (binary class) matrix.
+
+    Useful with `categorical_crossentropy`, which expects one-hot targets. A trailing axis of
+    size 1 (labels shaped `(n, 1)`) is dropped before the class axis is appended.
+
+    Args:
+        x: Array-like of integer class labels, from 0 to `num_classes - 1`.
+        num_classes: Int, the number of classes. Defaults to `None`, which uses
+            `max(x) + 1`.
+
+    Returns:
+        A float32 NumPy array of shape `x.shape + (num_classes,)` (less that trailing 1).
+
+    Example:
+
+    >>> import densefit as keras
+    >>> keras.utils.to_categorical([0, 2, 1], num_classes=3).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    """
     x = np.asarray(x, dtype=np.int64)
     shape = x.shape
     if shape and shape[-1] == 1 and len(shape) > 1:

@@ -96,12 +96,12 @@ def _layer_label(layer, input_shape, output_shape, trainable, show_layer_names,
 def _nodes(model):
     """(layer, input shape, output shape) per node, in Keras's order: a functional model
     starts with its InputLayer, a Sequential does not show one."""
-    from densefit.models import Model
+    from densefit.models import Functional
 
     shapes = [(None,) + tuple(int(d) for d in s) for s in model._shapes()]
-    rows = [(layer, shapes[i], shapes[i + 1]) for i, layer in enumerate(model.layers)]
+    rows = [(layer, shapes[i], shapes[i + 1]) for i, layer in enumerate(model._layers)]
     source = getattr(model, "_input_layer", None)
-    if type(model) is Model and source is not None:
+    if type(model) is Functional and source is not None:
         rows.insert(0, (source, None, shapes[0]))
     return rows
 

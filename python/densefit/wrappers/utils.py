@@ -66,9 +66,9 @@ def _version_at_least(version, wanted):
 
 
 def check_model(model):
-    from densefit.models import Sequential
+    from densefit.models import Model
 
-    if not isinstance(model, Sequential):
+    if not isinstance(model, Model):
         raise TypeError(f"The wrapper's `model` must be a densefit model (or a callable "
                         f"returning one); got {type(model).__name__}")
     if not model.compiled or model.optimizer is None:
@@ -76,9 +76,9 @@ def check_model(model):
 
 
 def is_model(obj):
-    from densefit.models import Sequential
+    from densefit.models import Model
 
-    return isinstance(obj, Sequential)
+    return isinstance(obj, Model)
 
 
 def fresh_clone(model):
