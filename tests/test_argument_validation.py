@@ -361,3 +361,17 @@ def test_malformed_config_identifiers_are_a_clear_type_error(identifier):
     # lookup failed with Python's "unhashable type" instead of naming the identifier.
     with pytest.raises(TypeError, match="Could not interpret initializer identifier"):
         densefit.layers.Dense.from_config({"units": 2, "bias_initializer": identifier})
+
+
+@pytest.mark.parametrize("batch_shape", [4611686018427387904, [], "abc"])
+def test_a_batch_shape_that_is_not_a_shape_is_a_clear_error(batch_shape):
+    # Found by the fuzz suite: a corrupted .keras config made batch_shape an int, and loading
+    # failed with Python's "'int' object is not iterable" instead of naming the argument.
+    with pytest.raises(TypeError, match="batch_shape must be a tuple of ints"):
+        layers.InputLayer(batch_shape=batch_shape)
+    with pytest.raises(TypeError, match="batch_shape must be a tuple of ints"):
+        layers.Input(batch_shape=batch_shape)
+    with pytest.raises(TypeError, match="batch_shape must be a tuple of ints"):
+        densefit.Sequential.from_config({"name": "s", "layers": [
+            {"class_name": "InputLayer", "config": {"batch_shape": batch_shape}},
+            {"class_name": "Dense", "config": {"units": 1}}]})

@@ -39,7 +39,7 @@ class InputLayer(Layer):
     def __init__(self, shape=None, batch_size=None, dtype=None, name=None, **kwargs):
         shape = kwargs.pop("input_shape", shape)
         if "batch_shape" in kwargs:
-            shape = tuple(kwargs.pop("batch_shape"))[1:]
+            shape = _sample_shape(kwargs.pop("batch_shape"))
         if shape is None:
             raise ValueError("InputLayer needs a `shape` (the shape of one sample)")
         super().__init__(name=name, dtype=dtype, **kwargs)
@@ -49,6 +49,14 @@ class InputLayer(Layer):
     def get_config(self):
         return {"batch_shape": (None,) + self._input_shape_arg, "dtype": self.dtype,
                 "sparse": False, "name": self.name}
+
+
+def _sample_shape(batch_shape):
+    """The sample shape of a `batch_shape` (batch axis first), checked before it is used."""
+    if not isinstance(batch_shape, (list, tuple)) or not batch_shape:
+        raise TypeError(f"batch_shape must be a tuple of ints with the batch axis first, got "
+                        f"{batch_shape!r}")
+    return _as_shape(tuple(batch_shape)[1:], "batch_shape")
 
 
 def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, **kwargs):
@@ -80,7 +88,7 @@ def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, 
     >>> outputs = keras.layers.Dense(1)(inputs)
     >>> model = keras.Model(inputs, outputs)
     """
-    layer = InputLayer(shape=shape if batch_shape is None else tuple(batch_shape)[1:],
+    layer = InputLayer(shape=shape if batch_shape is None else _sample_shape(batch_shape),
                        batch_size=batch_size, dtype=dtype, name=name, **kwargs)
     return KerasTensor(layer._input_shape_arg, layer.name, layer)
 
