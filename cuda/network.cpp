@@ -190,6 +190,14 @@ void CudaNetwork::set_trainable(size_t index, bool trainable) {
 
 void CudaNetwork::compile(const LossConfig& loss, const OptimizerConfig& cfg,
                           std::vector<CompiledMetric> metrics, float loss_weight) {
+  // The loss kernels (loss.cu) know Keras's built-in losses only; a traced user loss would
+  // silently train on the loss its config names instead. Refused until the CUDA backend
+  // runs the expression graph (Engine v2's one backend interface).
+  if (loss.expression)
+    throw std::invalid_argument(
+        "the CUDA backend cannot run a custom loss function traced into the native step yet; "
+        "compile with a built-in Keras loss, or run this model on the CPU "
+        "(densefit.config.set_device('cpu') before building it)");
   auto opt = Optimizer::create(cfg);  // validates the config the same way as the CPU
   RuleParams rp;
   const std::string& name = cfg.name;

@@ -2,6 +2,7 @@
 and run-to-run determinism."""
 
 import numpy as np
+import pytest
 
 import densefit as keras
 from densefit import config
@@ -80,3 +81,25 @@ def test_runs_are_deterministic():
     first, _ = _train(True, layers, x, y, batches=100)
     second, _ = _train(True, layers, x, y, batches=100)
     assert np.array_equal(first, second)
+
+
+def test_a_traced_custom_loss_is_refused_not_replaced():
+    # The CUDA loss kernels know the built-in losses only: a traced user loss used to train,
+    # silently, on the default loss. Until the backend runs the traced graph it is refused
+    # before any step, and the same model trains on the CPU.
+    def doubled_mse(y_true, y_pred):
+        return keras.ops.mean(keras.ops.square(y_true - y_pred), axis=-1) * 2.0
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((64, 4), dtype=np.float32)
+    y = rng.standard_normal((64, 1), dtype=np.float32)
+    config.set_device("cuda")
+    try:
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        model.compile("sgd", doubled_mse)
+        before = model.get_weights()
+        with pytest.raises(ValueError, match="custom loss"):
+            model.fit(x, y, epochs=1, verbose=0)
+        assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), before))
+    finally:
+        config.set_device("auto")
