@@ -143,6 +143,11 @@ CudaNetwork::CudaNetwork(int64_t input_dim, std::vector<LayerSpec> specs, uint64
   DF_CUDA_CHECK(cudaStreamCreateWithFlags(&impl_->stream, cudaStreamNonBlocking));
   LayerPlan plan = plan_layers(input_dim, specs);
   if (plan.layers.empty()) throw std::invalid_argument("the CUDA backend needs at least one layer");
+  for (const auto& layout : plan.layers)  // the layer ops have CPU kernels only so far
+    if (layout.op)
+      throw std::invalid_argument(std::string("the CUDA backend cannot run a ") +
+                                  layout.op->name() + " layer yet; run this model on the CPU "
+                                  "(densefit.config.set_device('cpu'))");
   for (const auto& layout : plan.layers) layers_.emplace_back(layout);
   segments_ = std::move(plan.segments);
   output_dim_ = plan.output_dim;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../src/model_file.h"
+#include "../src/ops/layer_op.h"
 #include "densefit/network.h"
 #include "interrupt.h"
 
@@ -88,7 +89,7 @@ py::object predict(const PyInference& self, py::handle x) {
 
 py::dict layer_dict(const InferenceLayer& L) {
   py::dict d;
-  d["kind"] = L.kind == InferenceLayer::Kind::Dense ? "dense" : "activation";
+  d["kind"] = L.op ? L.op->kind() : L.kind == InferenceLayer::Kind::Dense ? "dense" : "activation";
   d["in_dim"] = L.in_dim;
   d["out_dim"] = L.out_dim;
   d["activation"] = activation_name(L.activation);
@@ -101,6 +102,15 @@ py::dict layer_dict(const InferenceLayer& L) {
   };
   d["kernel"] = copy(L.kernel, {py::ssize_t(L.in_dim), py::ssize_t(L.out_dim)});
   d["bias"] = copy(L.bias, {py::ssize_t(L.out_dim)});
+  if (L.op) {  // a layer op: its arguments and parameters in Keras's order
+    d["epsilon"] = L.spec.epsilon;
+    d["center"] = L.spec.center;
+    d["scale"] = L.spec.scale;
+    py::list params;
+    const std::vector<int64_t> sizes = L.op->parameter_sizes(L.spec, L.in_dim);
+    for (size_t k = 0; k < L.params.size(); ++k) params.append(copy(L.params[k], {py::ssize_t(sizes[k])}));
+    d["params"] = params;
+  }
   return d;
 }
 

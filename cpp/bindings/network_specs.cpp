@@ -49,13 +49,15 @@ Constraint constraint_from(const py::dict& d, const char* key) {
 
 }  // namespace
 
-// One layer as the Python shell describes it: {"kind": "dense"|"dropout"|"activation", ...}.
+// One layer as the Python shell describes it: {"kind": "dense"|"dropout"|"activation"|
+// "layer_normalization", ...}.
 LayerSpec layer_from(const py::dict& d) {
   LayerSpec s;
   auto kind = d["kind"].cast<std::string>();
   if (kind == "dense") s.kind = LayerSpec::Kind::Dense;
   else if (kind == "dropout") s.kind = LayerSpec::Kind::Dropout;
   else if (kind == "activation") s.kind = LayerSpec::Kind::Activation;
+  else if (kind == "layer_normalization") s.kind = LayerSpec::Kind::LayerNormalization;
   else throw py::value_error("unknown layer kind '" + kind + "'");
   s.units = get<int64_t>(d, "units", 0);
   s.activation = activation_from_name(get<std::string>(d, "activation", "linear"));
@@ -67,6 +69,9 @@ LayerSpec layer_from(const py::dict& d) {
   s.kernel_constraint = constraint_from(d, "kernel_constraint");
   s.bias_constraint = constraint_from(d, "bias_constraint");
   s.rate = get<float>(d, "rate", 0.0f);
+  s.epsilon = get<float>(d, "epsilon", 1e-3f);
+  s.center = get<bool>(d, "center", true);
+  s.scale = get<bool>(d, "scale", true);
   s.trainable = get<bool>(d, "trainable", true);
   return s;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "densefit/network.h"
+#include "ops/layer_op.h"
 
 namespace densefit {
 
@@ -15,12 +16,15 @@ struct LayerLayout {
   LayerSpec spec;
   int64_t in_dim = 0, out_dim = 0;
   int64_t kernel_offset = -1, bias_offset = -1;  // into the arena (Dense only)
+  const LayerOp* op = nullptr;                   // the kinds that run as layer ops
+  std::vector<int64_t> param_offsets;            // an op's parameters, in Keras's order
   bool needs_input_grad = false;                 // some earlier layer has parameters
 };
 
 struct LayerPlan {
   std::vector<LayerLayout> layers;
-  std::vector<ParamSegment> segments;  // per Dense layer: kernel (in x out), then bias (out)
+  std::vector<ParamSegment> segments;  // per Dense layer: kernel (in x out), then bias (out);
+                                       // per op layer: its parameters in Keras's order
   int64_t num_params = 0;
   int64_t output_dim = 0;
   int64_t max_width = 0;  // of the input and every layer's output

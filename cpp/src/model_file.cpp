@@ -6,6 +6,9 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <utility>
+
+#include "ops/layer_op.h"
 
 namespace densefit {
 namespace {
@@ -17,7 +20,9 @@ static_assert(sizeof(float) == 4, "the file stores IEEE float32");
 
 constexpr char kMagic[8] = {'D', 'F', 'M', 'O', 'D', 'E', 'L', '\0'};
 constexpr char kEnd[8] = {'D', 'F', 'E', 'N', 'D', '\0', '\0', '\0'};
-constexpr uint32_t kVersion = 1, kDense = 1, kActivation = 2;
+// Version 2 adds layer-op records (kLayerNormalization); a model without one is written as
+// version 1, which earlier readers read.
+constexpr uint32_t kVersion = 2, kDense = 1, kActivation = 2, kLayerNormalization = 3;
 // Bounds that no real dense network reaches; they stop a hostile header from asking for
 // absurd allocations before the size check against the file runs.
 constexpr uint32_t kMaxLayers = 1u << 16, kMaxNameLength = 64;
@@ -66,10 +71,24 @@ void write_model_file(const std::string& path, const Inference& model) {
   std::string bytes;
   Writer w(&bytes);
   w.put_bytes(kMagic, sizeof(kMagic));
-  w.put(kVersion);
+  bool has_ops = false;
+  for (const InferenceLayer& L : model.layers()) has_ops |= L.kind == InferenceLayer::Kind::Op;
+  w.put(has_ops ? kVersion : uint32_t(1));
   w.put(uint32_t(model.layers().size()));
   w.put(int64_t(model.input_dim()));
   for (const InferenceLayer& L : model.layers()) {
+    if (L.kind == InferenceLayer::Kind::Op) {
+      if (L.spec.kind != LayerSpec::Kind::LayerNormalization)
+        throw std::invalid_argument(std::string("the model file format has no ") +
+                                    L.op->name() + " layer");
+      w.put(kLayerNormalization);
+      w.put(int64_t(L.out_dim));
+      w.put(uint32_t(L.spec.scale));
+      w.put(uint32_t(L.spec.center));
+      w.put(L.spec.epsilon);
+      for (const float* p : L.params) w.put_bytes(p, sizeof(float) * size_t(L.in_dim));
+      continue;
+    }
     const bool is_dense = L.kind == InferenceLayer::Kind::Dense;
     w.put(is_dense ? kDense : kActivation);
     w.put(int64_t(L.out_dim));
@@ -98,8 +117,8 @@ std::unique_ptr<const ModelFile> read_model_file(const std::string& path) {
   if (std::memcmp(r.take(sizeof(kMagic), "the header"), kMagic, sizeof(kMagic)) != 0)
     r.fail("not a densefit model file (wrong magic bytes)");
   const auto version = r.get<uint32_t>("the version");
-  if (version != kVersion)
-    r.fail("version " + std::to_string(version) + " is not supported (this build reads " +
+  if (version < 1 || version > kVersion)
+    r.fail("version " + std::to_string(version) + " is not supported (this build reads 1 to " +
            std::to_string(kVersion) + ")");
   const auto count = r.get<uint32_t>("the layer count");
   const auto input_dim = r.get<int64_t>("the input width");
@@ -113,6 +132,7 @@ std::unique_ptr<const ModelFile> read_model_file(const std::string& path) {
     size_t kernel_at = 0, bias_at = 0;
     const char* kernel_bytes = nullptr;
     const char* bias_bytes = nullptr;
+    std::vector<std::pair<size_t, const char*>> params;  // a layer op's: (at, bytes)
   };
   std::vector<Pending> pending;
   size_t total = 0;
@@ -121,6 +141,25 @@ std::unique_ptr<const ModelFile> read_model_file(const std::string& path) {
     Pending p;
     InferenceLayer& L = p.layer;
     const auto kind = r.get<uint32_t>("a layer kind");
+    if (kind == kLayerNormalization && version >= 2) {
+      L.kind = InferenceLayer::Kind::Op;
+      L.spec.kind = LayerSpec::Kind::LayerNormalization;
+      L.op = layer_op(L.spec.kind);
+      L.in_dim = width;
+      L.out_dim = r.get<int64_t>("a layer width");
+      if (L.out_dim != width) r.fail("a normalization layer changes the width");
+      L.spec.scale = r.get<uint32_t>("scale") != 0;
+      L.spec.center = r.get<uint32_t>("center") != 0;
+      L.spec.epsilon = r.get<float>("epsilon");
+      if (!(L.spec.epsilon > 0.0f)) r.fail("a normalization epsilon is not positive");
+      for (int k = 0; k < int(L.spec.scale) + int(L.spec.center); ++k) {
+        if (size_t(width) > r.remaining() / sizeof(float)) r.fail("truncated (a normalization weight)");
+        p.params.push_back({total, r.take(size_t(width) * sizeof(float), "a normalization weight")});
+        total += size_t(width);
+      }
+      pending.push_back(p);
+      continue;
+    }
     if (kind != kDense && kind != kActivation) r.fail("unknown layer kind " + std::to_string(kind));
     L.kind = kind == kDense ? InferenceLayer::Kind::Dense : InferenceLayer::Kind::Activation;
     L.in_dim = width;
@@ -170,6 +209,11 @@ std::unique_ptr<const ModelFile> read_model_file(const std::string& path) {
       float* bias = model->weights.data() + p.bias_at;
       std::memcpy(bias, p.bias_bytes, sizeof(float) * size_t(L.out_dim));
       L.bias = bias;
+    }
+    for (const auto& [at, bytes] : p.params) {
+      float* values = model->weights.data() + at;
+      std::memcpy(values, bytes, sizeof(float) * size_t(L.in_dim));
+      L.params.push_back(values);
     }
     layers.push_back(L);
   }

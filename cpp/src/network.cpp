@@ -53,6 +53,17 @@ LayerPlan plan_layers(int64_t input_dim, const std::vector<LayerSpec>& specs) {
         offset = checked_sum(offset, spec.units, "the network's parameters");
         plan.segments.push_back({layer.bias_offset, spec.units, spec.trainable});
       }
+    } else if (const LayerOp* op = layer_op(spec.kind)) {
+      layer.op = op;
+      layer.out_dim = op->output_width(spec, width);
+      const std::vector<int64_t> sizes = op->parameter_sizes(spec, width);
+      if (sizes.size() > size_t(kMaxOpParams))
+        throw std::logic_error(std::string(op->name()) + " has more parameters than ops may");
+      for (int64_t size : sizes) {
+        layer.param_offsets.push_back(offset);
+        plan.segments.push_back({offset, size, spec.trainable});
+        offset = checked_sum(offset, size, "the network's parameters");
+      }
     } else {
       if (spec.kind == LayerSpec::Kind::Dropout && !(spec.rate >= 0.0f && spec.rate < 1.0f))
         throw std::invalid_argument("Dropout rate must be in [0, 1)");
@@ -68,7 +79,8 @@ LayerPlan plan_layers(int64_t input_dim, const std::vector<LayerSpec>& specs) {
   bool params_before = false;
   for (auto& layer : plan.layers) {
     layer.needs_input_grad = params_before;
-    if (layer.spec.kind == LayerSpec::Kind::Dense) params_before = true;
+    if (layer.spec.kind == LayerSpec::Kind::Dense || !layer.param_offsets.empty())
+      params_before = true;
   }
   return plan;
 }
@@ -76,9 +88,13 @@ LayerPlan plan_layers(int64_t input_dim, const std::vector<LayerSpec>& specs) {
 void set_layer_trainable(LayerLayout& layer, std::vector<ParamSegment>& segments,
                          bool trainable) {
   layer.spec.trainable = trainable;
+  auto is_own = [&](int64_t offset) {
+    return offset == layer.kernel_offset || offset == layer.bias_offset ||
+           std::find(layer.param_offsets.begin(), layer.param_offsets.end(), offset) !=
+               layer.param_offsets.end();
+  };
   for (auto& seg : segments)
-    if (seg.offset == layer.kernel_offset || seg.offset == layer.bias_offset)
-      seg.trainable = trainable;
+    if (seg.size > 0 && is_own(seg.offset)) seg.trainable = trainable;
 }
 
 Network::Network(int64_t input_dim, std::vector<LayerSpec> specs, uint64_t seed)
@@ -101,7 +117,8 @@ Network::~Network() = default;
 std::vector<Network::LayerInfo> Network::layer_infos() const {
   std::vector<LayerInfo> out;
   for (const auto& L : layers_)
-    out.push_back({L.spec, L.in_dim, L.out_dim, L.kernel_offset, L.bias_offset});
+    out.push_back({L.spec, L.in_dim, L.out_dim, L.kernel_offset, L.bias_offset, L.op,
+                   L.param_offsets});
   return out;
 }
 
@@ -168,7 +185,7 @@ void Network::ensure_capacity(int64_t rows, int64_t target_dim) {
   auto floats = [&](int64_t width, const char* what) {
     return size_t(checked_floats(rows, width, batch + what));
   };
-  std::vector<std::vector<float>> z(layers_.size()), a(layers_.size());
+  std::vector<std::vector<float>> z(layers_.size()), a(layers_.size()), saved(layers_.size());
   std::vector<float> x, y, grad_a, grad_b, sw, per_sample, scale;
   // Dense layers keep their pre-activation z (for backward) and, unless linear, the output
   // a; the other layers write a only.
@@ -177,12 +194,16 @@ void Network::ensure_capacity(int64_t rows, int64_t target_dim) {
     return L.spec.kind != LayerSpec::Kind::Dense || L.spec.activation != Activation::Linear;
   };
   double per_row = double(input_dim_) + double(std::max<int64_t>(target_dim, 1)) + 2.0 * max_width_ + 3;
-  for (const Layer& L : layers_) per_row += double(L.out_dim) * (has_z(L) + has_a(L));
+  auto saved_width = [](const Layer& L) { return L.op ? L.op->saved_per_row(L.spec) : 0; };
+  for (const Layer& L : layers_)
+    per_row += double(L.out_dim) * (has_z(L) + has_a(L)) + double(saved_width(L));
   try {
     for (size_t i = 0; i < layers_.size(); ++i) {
       const size_t n = floats(layers_[i].out_dim, "layer outputs of");
       if (has_z(layers_[i])) z[i].assign(n, 0.0f);
       if (has_a(layers_[i])) a[i].assign(n, 0.0f);
+      if (saved_width(layers_[i]))
+        saved[i].assign(floats(saved_width(layers_[i]), "layer statistics of"), 0.0f);
     }
     x.assign(floats(input_dim_, "inputs of"), 0.0f);
     y.assign(floats(std::max<int64_t>(target_dim, 1), "targets of"), 0.0f);
@@ -199,6 +220,7 @@ void Network::ensure_capacity(int64_t rows, int64_t target_dim) {
   for (size_t i = 0; i < layers_.size(); ++i) {
     layers_[i].z.swap(z[i]);
     layers_[i].a.swap(a[i]);
+    layers_[i].saved.swap(saved[i]);
   }
   x_buf_.swap(x);
   y_buf_.swap(y);
@@ -254,6 +276,14 @@ const float* Network::forward(const float* x, int64_t rows, const DropoutDraw* d
         activation_forward(s.activation, s.activation_alpha, in, L.a.data(), rows, L.out_dim);
         L.output = L.a.data();
         break;
+      default: {  // a layer op; a training pass keeps what its backward reads
+        const float* p[kMaxOpParams];
+        for (size_t k = 0; k < L.param_offsets.size(); ++k) p[k] = params_.data() + L.param_offsets[k];
+        L.op->forward(s, {in, L.a.data(), rows, L.in_dim, L.out_dim, p,
+                          dropout ? L.saved.data() : nullptr});
+        L.output = L.a.data();
+        break;
+      }
     }
     if (s.activity_regularizer.active()) {
       double sum = 0.0;
@@ -354,6 +384,19 @@ void Network::backward(int64_t rows) {
         activation_backward(s.activation, s.activation_alpha, L.input, L.a.data(), d_out, d_out,
                             rows, L.out_dim);
         break;
+      default: {  // a layer op: dX into the spare buffer, parameter gradients when trainable
+        const float* p[kMaxOpParams];
+        float* g[kMaxOpParams];
+        for (size_t k = 0; k < L.param_offsets.size(); ++k) {
+          p[k] = params_.data() + L.param_offsets[k];
+          g[k] = grads_.data() + L.param_offsets[k];
+        }
+        L.op->backward(s, {L.input, L.output, d_out, L.needs_input_grad ? spare : nullptr, rows,
+                           L.in_dim, L.out_dim, p, s.trainable ? g : nullptr, L.saved.data()});
+        if (!L.needs_input_grad) return;
+        std::swap(d_out, spare);
+        break;
+      }
     }
     if (!L.needs_input_grad) return;
   }

@@ -12,6 +12,7 @@ namespace densefit {
 struct Network::Layer : LayerLayout {
   explicit Layer(const LayerLayout& layout) : LayerLayout(layout) {}
   std::vector<float> z, a;        // pre-activation and output, capacity x out_dim
+  std::vector<float> saved;       // an op's per-row values for backward (capacity rows)
   const float* input = nullptr;   // set by forward, read by backward
   const float* output = nullptr;  // z, a or input (identity dropout)
 };

@@ -53,7 +53,20 @@ def native_network_class():
         return core.Network
     index = int(current.split(":")[1])
     cls = _cuda_loader.cuda_module().Network
-    return lambda input_dim, specs, seed: cls(input_dim, specs, seed, index)
+    chosen = _parse_device(_device)[0] == "cuda"
+
+    def build(input_dim, specs, seed):
+        # "auto" runs a model with layers the CUDA backend lacks on the CPU; a model put on
+        # "cuda" explicitly gets the backend's error naming the layer.
+        if not chosen and any(spec["kind"] not in _CUDA_LAYER_KINDS for spec in specs):
+            return core.Network(input_dim, specs, seed)
+        return cls(input_dim, specs, seed, index)
+
+    return build
+
+
+# The layer kinds the CUDA backend runs (the layer ops have CPU kernels only so far).
+_CUDA_LAYER_KINDS = ("dense", "dropout", "activation")
 
 
 def set_num_threads(n):

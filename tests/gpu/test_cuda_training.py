@@ -103,3 +103,25 @@ def test_a_traced_custom_loss_is_refused_not_replaced():
         assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), before))
     finally:
         config.set_device("auto")
+
+
+def test_layer_ops_run_on_the_cpu_under_auto_and_are_refused_on_cuda():
+    # The layer ops (LayerNormalization, ...) have CPU kernels only so far: "auto" builds such
+    # a model on the CPU; "cuda" asked for explicitly is refused with the layer named.
+    def model():
+        return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3),
+                                 keras.layers.LayerNormalization()])
+
+    x = np.random.default_rng(4).standard_normal((8, 4), dtype=np.float32)
+    config.set_device("auto")
+    auto = model()
+    config.set_device("cpu")
+    cpu = model()
+    cpu.set_weights(auto.get_weights())
+    np.testing.assert_array_equal(auto.predict(x, verbose=0), cpu.predict(x, verbose=0))
+    config.set_device("cuda")
+    try:
+        with pytest.raises(ValueError, match="LayerNormalization"):
+            model().build()
+    finally:
+        config.set_device("auto")

@@ -107,3 +107,16 @@ def test_backward_matches_jax_vjp(core, keras_results, case):
     a = core.activation_forward(name, z, alpha)
     np.testing.assert_allclose(core.activation_backward(name, z, a, da, alpha), expected,
                                rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_layer_over_time_steps_acts_per_step(name):
+    # A softmax Activation on (n, t, f) samples with no Dense before it ran over all t*f
+    # values of a sample (one native row per sample), silently; Keras normalizes each step.
+    import densefit
+
+    x = np.random.default_rng(2).standard_normal((4, 3, 5)).astype(np.float32)
+    ours, theirs = (lib.Sequential([lib.Input((3, 5)), lib.layers.Activation(name)])
+                    for lib in (densefit, keras))
+    np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0),
+                               rtol=1e-5, atol=1e-6)

@@ -7,21 +7,27 @@
 
 #include "densefit/activations.h"
 #include "densefit/interrupt.h"
+#include "densefit/layer_spec.h"
 
 namespace densefit {
 
+class LayerOp;
 class Network;
 class ParamVersions;
 
 // One layer of a forward pass. Dropout is the identity at inference and has no entry.
 struct InferenceLayer {
-  enum class Kind { Dense, Activation };
+  enum class Kind { Dense, Activation, Op };
   Kind kind = Kind::Dense;
   int64_t in_dim = 0, out_dim = 0;
   const float* kernel = nullptr;  // Dense: in_dim x out_dim, row-major (Keras's layout)
   const float* bias = nullptr;    // Dense: out_dim values, or null (use_bias=False)
   Activation activation = Activation::Linear;
   float activation_alpha = __builtin_nanf("");  // NaN: Keras's default
+  // Op: a layer op (cpp/src/ops/layer_op.h) with its spec and parameters in Keras's order.
+  const LayerOp* op = nullptr;
+  LayerSpec spec;
+  std::vector<const float*> params;
 };
 
 // Inference::run goes through large batches in chunks of this many rows (so a thread's scratch

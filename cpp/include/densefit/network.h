@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "densefit/activations.h"
 #include "densefit/interrupt.h"
+#include "densefit/layer_spec.h"
 #include "densefit/losses.h"
 #include "densefit/metrics.h"
 #include "densefit/optimizer.h"
@@ -19,31 +19,7 @@
 
 namespace densefit {
 
-struct Regularizer {
-  float l1 = 0.0f, l2 = 0.0f;
-  bool active() const { return l1 != 0.0f || l2 != 0.0f; }
-};
-
-// Keras constraints, applied to a kernel (in x out) along `axis` after each update.
-struct Constraint {
-  enum class Kind { None, MaxNorm, NonNeg, UnitNorm, MinMaxNorm };
-  Kind kind = Kind::None;
-  float min_value = 0.0f, max_value = 2.0f, rate = 1.0f;
-  int axis = 0;
-};
-
-struct LayerSpec {
-  enum class Kind { Dense, Dropout, Activation };
-  Kind kind = Kind::Dense;
-  int64_t units = 0;  // Dense
-  Activation activation = Activation::Linear;
-  float activation_alpha = __builtin_nanf("");
-  bool use_bias = true;
-  Regularizer kernel_regularizer, bias_regularizer, activity_regularizer;
-  Constraint kernel_constraint, bias_constraint;
-  float rate = 0.0f;  // Dropout
-  bool trainable = true;
-};
+class LayerOp;
 
 // A metric the network updates as it computes each batch (MetricSpec: densefit/metrics.h).
 // The state may be shared with its Python metric object, which then reads the same counts
@@ -185,6 +161,8 @@ class Network : public NetworkBase {
   struct LayerInfo {
     LayerSpec spec;
     int64_t in_dim, out_dim, kernel_offset, bias_offset;
+    const LayerOp* op;                  // the kinds that run as layer ops (ops/layer_op.h)
+    std::vector<int64_t> param_offsets;  // an op's parameters, in Keras's order
   };
   std::vector<LayerInfo> layer_infos() const;
 

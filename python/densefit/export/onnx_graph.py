@@ -1,5 +1,5 @@
-"""A densefit model as an ONNX graph: Gemm (or MatMul) per Dense, standard ONNX operators for
-Keras's activations (opset 17, which ONNX Runtime and most converters read)."""
+"""A densefit model as an ONNX graph: Gemm (or MatMul) per Dense, LayerNormalization, standard
+ONNX operators for Keras's activations (opset 17, which ONNX Runtime and most converters read)."""
 
 import numpy as np
 
@@ -25,8 +25,13 @@ def onnx_model(model, inference):
     if len(sample_in) != 1:  # the native chain reads rows of input_dim values
         current = graph.reshape(current, [-1, inference.input_dim])
     for index, layer in enumerate(inference.layers()):
+        if layer["kind"] == "layer_normalization":
+            current = graph.layer_normalization(current, layer, index)
+            continue
         if layer["kind"] == "dense":
             current = graph.dense(current, layer, index)
+        elif layer["kind"] != "activation":
+            raise ValueError(f"ONNX export has no {layer['kind']!r} layer yet")
         current = _activation(graph, current, layer["activation"], layer["activation_alpha"])
     if len(sample_out) != 1 or current == "input":
         current = graph.reshape(current, [-1, *sample_out])
@@ -74,6 +79,17 @@ class _Graph:
             return self.op("MatMul", [x, kernel])
         bias = self.constant(f"dense{index}_bias", layer["bias"])
         return self.op("Gemm", [x, kernel, bias])
+
+    def layer_normalization(self, x, layer, index):
+        # ONNX's LayerNormalization (opset 17) over the last axis; Scale is required, so a
+        # layer without gamma gets ones.
+        params = list(layer["params"])
+        width = layer["in_dim"]
+        gamma = params.pop(0) if layer["scale"] else np.ones(width, dtype=np.float32)
+        inputs = [x, self.constant(f"layer_norm{index}_gamma", gamma)]
+        if layer["center"]:
+            inputs.append(self.constant(f"layer_norm{index}_beta", params.pop(0)))
+        return self.op("LayerNormalization", inputs, axis=-1, epsilon=float(layer["epsilon"]))
 
     def scalar(self, value):
         return self.constant("c", np.array(value, dtype=np.float32))

@@ -154,6 +154,8 @@ class Dense(Layer):
     (None, 32)
     """
 
+    _acts_on_last_axis = True  # the native rows are the last axis (models/model.py)
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,

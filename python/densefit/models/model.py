@@ -353,13 +353,22 @@ class Model(Trainer):
         return _functional_config(self)
 
 
+def _acts_on_last_axis(layer):
+    """Whether a layer's result depends on how its input's values are grouped into rows of
+    the last axis (element-wise layers do not care)."""
+    if getattr(layer, "_acts_on_last_axis", False):
+        return True
+    return getattr(layer, "activation", None) in ("softmax", "log_softmax")
+
+
 def _row_layout(layers, shapes):
     """How the native network sees a sample: (rows per sample, values per row).
 
-    A Dense that meets samples of shape (t1, ..., features) acts on the last axis, as in
-    Keras: each sample is t1*... rows of `features` values (the native chain is row-wise), so
-    a sequence output (n, t, units) and temporal sample weights (n, t) come for free."""
-    first_dense = next((i for i, l in enumerate(layers) if hasattr(l, "units")), None)
+    A layer that acts on the last axis (Dense, LayerNormalization, a softmax) and meets
+    samples of shape (t1, ..., features) does so per time step, as in Keras: each sample is
+    t1*... rows of `features` values (the native chain is row-wise), so a sequence output
+    (n, t, units) and temporal sample weights (n, t) come for free."""
+    first_dense = next((i for i, l in enumerate(layers) if _acts_on_last_axis(l)), None)
     flatten_before = any(len(shapes[i]) > 1 and len(shapes[i + 1]) == 1
                          for i in range(first_dense if first_dense is not None else len(layers)))
     if len(shapes[0]) <= 1 or flatten_before or first_dense is None:
@@ -368,5 +377,6 @@ def _row_layout(layers, shapes):
         if len(shapes[i + 1]) != len(shapes[i]):
             raise ValueError(f"Layer {layers[i].name!r} changes the rank of per-time-step "
                              f"outputs {shapes[i]} -> {shapes[i + 1]}: densefit runs Dense "
-                             f"over time steps only when no Flatten follows it")
+                             f"(and other last-axis layers) over time steps only when no "
+                             f"Flatten follows them")
     return flat_size(shapes[0][:-1]), shapes[0][-1]
