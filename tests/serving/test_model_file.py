@@ -72,3 +72,48 @@ def test_malformed_files_raise_clear_errors(tmp_path):
     assert "too many layers" in _corrupt(bad, data[:12] + struct.pack("<I", 1 << 30) + data[16:])
     with pytest.raises(RuntimeError, match="cannot open"):
         core.load_model_file(str(tmp_path / "missing.dfm"))
+
+
+def _layer_norm_model(**options):
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(4),
+                              keras.layers.LayerNormalization(**options)])
+    rng = np.random.default_rng(9)
+    model.set_weights([rng.standard_normal(w.shape).astype(np.float32)
+                       for w in model.get_weights()])
+    return model
+
+
+def test_version_2_only_for_models_with_a_layer_op(tmp_path):
+    # Plain chains stay version 1, which readers from before layer ops read.
+    w4_like().export(tmp_path / "plain.dfm")
+    _layer_norm_model().export(tmp_path / "ln.dfm")
+    assert struct.unpack("<I", (tmp_path / "plain.dfm").read_bytes()[8:12]) == (1,)
+    assert struct.unpack("<I", (tmp_path / "ln.dfm").read_bytes()[8:12]) == (2,)
+
+
+@pytest.mark.parametrize("options", [{}, {"center": False}, {"scale": False},
+                                     {"center": False, "scale": False}], ids=str)
+def test_layer_normalization_round_trips(tmp_path, options):
+    model = _layer_norm_model(epsilon=0.05, **options)
+    model.export(tmp_path / "m.dfm")
+    x = np.random.default_rng(1).standard_normal((7, 5)).astype(np.float32)
+    loaded = core.load_model_file(str(tmp_path / "m.dfm"))
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x, verbose=0))
+    layer = loaded.layers()[1]
+    assert layer["kind"] == "layer_normalization" and layer["epsilon"] == np.float32(0.05)
+    assert len(layer["params"]) == int(options.get("scale", True)) + int(options.get("center", True))
+
+
+def test_malformed_layer_op_records_raise_clear_errors(tmp_path):
+    _layer_norm_model().export(tmp_path / "good.dfm")
+    data = (tmp_path / "good.dfm").read_bytes()
+    bad = tmp_path / "bad.dfm"
+    # The LayerNormalization record follows the Dense one: find its kind (3) and width (4).
+    record = data.index(struct.pack("<Iq", 3, 4))
+    eps_at = record + 12 + 8
+    assert "epsilon" in _corrupt(bad, data[:eps_at] + struct.pack("<f", 0.0) + data[eps_at + 4:])
+    assert "changes the width" in _corrupt(bad, data[:record + 4] + struct.pack("<q", 5) +
+                                           data[record + 12:])
+    assert "truncated" in _corrupt(bad, data[:record + 30])
+    # A version-1 file cannot hold a layer op: kind 3 is unknown there.
+    assert "unknown layer kind" in _corrupt(bad, data[:8] + struct.pack("<I", 1) + data[12:])
