@@ -106,6 +106,11 @@ py::dict layer_dict(const InferenceLayer& L) {
     d["epsilon"] = L.spec.epsilon;
     d["center"] = L.spec.center;
     d["scale"] = L.spec.scale;
+    d["negative_slope"] = L.spec.negative_slope;
+    d["max_value"] = L.spec.max_value;
+    d["threshold"] = L.spec.threshold;
+    d["factor"] = L.spec.factor;
+    d["offset"] = L.spec.offset;
     py::list params;
     const std::vector<int64_t> sizes = L.op->parameter_sizes(L.spec, L.in_dim);
     for (size_t k = 0; k < L.params.size(); ++k) params.append(copy(L.params[k], {py::ssize_t(sizes[k])}));

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <string>
 
+#include "../src/ops/layer_op.h"
+
 
 namespace py = pybind11;
 
@@ -49,15 +51,15 @@ Constraint constraint_from(const py::dict& d, const char* key) {
 
 }  // namespace
 
-// One layer as the Python shell describes it: {"kind": "dense"|"dropout"|"activation"|
-// "layer_normalization", ...}.
+// One layer as the Python shell describes it: {"kind": "dense"|"dropout"|"activation" or a
+// layer op's kind ("layer_normalization", "relu", ...: ops/layer_ops.cpp), ...}.
 LayerSpec layer_from(const py::dict& d) {
   LayerSpec s;
   auto kind = d["kind"].cast<std::string>();
   if (kind == "dense") s.kind = LayerSpec::Kind::Dense;
   else if (kind == "dropout") s.kind = LayerSpec::Kind::Dropout;
   else if (kind == "activation") s.kind = LayerSpec::Kind::Activation;
-  else if (kind == "layer_normalization") s.kind = LayerSpec::Kind::LayerNormalization;
+  else if (const LayerOp* op = layer_op_named(kind)) s.kind = op->spec_kind();
   else throw py::value_error("unknown layer kind '" + kind + "'");
   s.units = get<int64_t>(d, "units", 0);
   s.activation = activation_from_name(get<std::string>(d, "activation", "linear"));
@@ -72,6 +74,12 @@ LayerSpec layer_from(const py::dict& d) {
   s.epsilon = get<float>(d, "epsilon", 1e-3f);
   s.center = get<bool>(d, "center", true);
   s.scale = get<bool>(d, "scale", true);
+  s.momentum = get<double>(d, "momentum", 0.99);
+  s.negative_slope = get<float>(d, "negative_slope", 0.0f);
+  s.max_value = get<float>(d, "max_value", INFINITY);
+  s.threshold = get<float>(d, "threshold", 0.0f);
+  s.factor = get<float>(d, "factor", 1.0f);
+  s.offset = get<float>(d, "offset", 0.0f);
   s.trainable = get<bool>(d, "trainable", true);
   return s;
 }

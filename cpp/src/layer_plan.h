@@ -18,6 +18,7 @@ struct LayerLayout {
   int64_t kernel_offset = -1, bias_offset = -1;  // into the arena (Dense only)
   const LayerOp* op = nullptr;                   // the kinds that run as layer ops
   std::vector<int64_t> param_offsets;            // an op's parameters, in Keras's order
+  size_t trainable_params = 0;                   // how many of them are trained (the rest: state)
   bool needs_input_grad = false;                 // some earlier layer has parameters
 };
 

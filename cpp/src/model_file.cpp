@@ -20,9 +20,11 @@ static_assert(sizeof(float) == 4, "the file stores IEEE float32");
 
 constexpr char kMagic[8] = {'D', 'F', 'M', 'O', 'D', 'E', 'L', '\0'};
 constexpr char kEnd[8] = {'D', 'F', 'E', 'N', 'D', '\0', '\0', '\0'};
-// Version 2 adds layer-op records (kLayerNormalization); a model without one is written as
-// version 1, which earlier readers read.
-constexpr uint32_t kVersion = 2, kDense = 1, kActivation = 2, kLayerNormalization = 3;
+// Version 2 added LayerNormalization records (kLayerNormalization, still read); version 3
+// writes every layer op as one generic record (kOp: the op's kind, its attributes and its
+// parameters). A model without ops is written as version 1, which earlier readers read.
+constexpr uint32_t kVersion = 3, kDense = 1, kActivation = 2, kLayerNormalization = 3, kOp = 5;
+constexpr uint32_t kMaxAttributes = 64;
 // Bounds that no real dense network reaches; they stop a hostile header from asking for
 // absurd allocations before the size check against the file runs.
 constexpr uint32_t kMaxLayers = 1u << 16, kMaxNameLength = 64;
@@ -65,6 +67,41 @@ class Reader {
   size_t pos_ = 0;
 };
 
+// A layer op's record up to its weights: version 2's LayerNormalization (scale, center,
+// epsilon) or version 3's generic one (kind, width, attributes, parameter count). The spec is
+// checked by the op itself (parameter_sizes throws for arguments it cannot run).
+void read_op_record(Reader& r, uint32_t code, int64_t width, InferenceLayer* L) {
+  L->kind = InferenceLayer::Kind::Op;
+  L->in_dim = width;
+  std::vector<double> attributes;
+  if (code == kLayerNormalization) {
+    L->op = layer_op(LayerSpec::Kind::LayerNormalization);
+    L->out_dim = r.get<int64_t>("a layer width");
+    const bool scale = r.get<uint32_t>("scale") != 0, center = r.get<uint32_t>("center") != 0;
+    attributes = {r.get<float>("epsilon"), double(center), double(scale)};
+  } else {
+    const auto name_length = r.get<uint32_t>("a layer op's kind length");
+    if (name_length > kMaxNameLength) r.fail("layer op kind too long");
+    const std::string kind(r.take(name_length, "a layer op's kind"), name_length);
+    L->op = layer_op_named(kind);
+    if (!L->op) r.fail("unknown layer op '" + kind + "' (written by a newer densefit?)");
+    L->out_dim = r.get<int64_t>("a layer width");
+    const auto count = r.get<uint32_t>("an attribute count");
+    if (count > kMaxAttributes) r.fail("too many layer op attributes");
+    for (uint32_t k = 0; k < count; ++k) attributes.push_back(r.get<double>("an attribute"));
+  }
+  std::vector<int64_t> sizes;
+  try {
+    L->op->set_attributes(L->spec, attributes);
+    sizes = L->op->parameter_sizes(L->spec, width);
+  } catch (const std::invalid_argument& e) {
+    r.fail(std::string(L->op->name()) + ": " + e.what());
+  }
+  if (L->out_dim != L->op->output_width(L->spec, width)) r.fail("a layer op's width is wrong");
+  if (code == kOp && r.get<uint32_t>("a parameter count") != sizes.size())
+    r.fail(std::string(L->op->name()) + " has the wrong number of weights");
+}
+
 }  // namespace
 
 void write_model_file(const std::string& path, const Inference& model) {
@@ -78,15 +115,17 @@ void write_model_file(const std::string& path, const Inference& model) {
   w.put(int64_t(model.input_dim()));
   for (const InferenceLayer& L : model.layers()) {
     if (L.kind == InferenceLayer::Kind::Op) {
-      if (L.spec.kind != LayerSpec::Kind::LayerNormalization)
-        throw std::invalid_argument(std::string("the model file format has no ") +
-                                    L.op->name() + " layer");
-      w.put(kLayerNormalization);
+      w.put(kOp);
+      const std::string kind = L.op->kind();
+      w.put(uint32_t(kind.size()));
+      w.put_bytes(kind.data(), kind.size());
       w.put(int64_t(L.out_dim));
-      w.put(uint32_t(L.spec.scale));
-      w.put(uint32_t(L.spec.center));
-      w.put(L.spec.epsilon);
-      for (const float* p : L.params) w.put_bytes(p, sizeof(float) * size_t(L.in_dim));
+      const std::vector<double> attributes = L.op->attributes(L.spec);
+      w.put(uint32_t(attributes.size()));
+      for (double v : attributes) w.put(v);
+      const std::vector<int64_t> sizes = L.op->parameter_sizes(L.spec, L.in_dim);
+      w.put(uint32_t(sizes.size()));
+      for (size_t k = 0; k < sizes.size(); ++k) w.put_bytes(L.params[k], sizeof(float) * size_t(sizes[k]));
       continue;
     }
     const bool is_dense = L.kind == InferenceLayer::Kind::Dense;
@@ -141,22 +180,14 @@ std::unique_ptr<const ModelFile> read_model_file(const std::string& path) {
     Pending p;
     InferenceLayer& L = p.layer;
     const auto kind = r.get<uint32_t>("a layer kind");
-    if (kind == kLayerNormalization && version >= 2) {
-      L.kind = InferenceLayer::Kind::Op;
-      L.spec.kind = LayerSpec::Kind::LayerNormalization;
-      L.op = layer_op(L.spec.kind);
-      L.in_dim = width;
-      L.out_dim = r.get<int64_t>("a layer width");
-      if (L.out_dim != width) r.fail("a normalization layer changes the width");
-      L.spec.scale = r.get<uint32_t>("scale") != 0;
-      L.spec.center = r.get<uint32_t>("center") != 0;
-      L.spec.epsilon = r.get<float>("epsilon");
-      if (!(L.spec.epsilon > 0.0f)) r.fail("a normalization epsilon is not positive");
-      for (int k = 0; k < int(L.spec.scale) + int(L.spec.center); ++k) {
-        if (size_t(width) > r.remaining() / sizeof(float)) r.fail("truncated (a normalization weight)");
-        p.params.push_back({total, r.take(size_t(width) * sizeof(float), "a normalization weight")});
-        total += size_t(width);
+    if ((kind == kLayerNormalization && version == 2) || (kind == kOp && version >= 3)) {
+      read_op_record(r, kind, width, &L);
+      for (int64_t size : L.op->parameter_sizes(L.spec, width)) {
+        if (size_t(size) > r.remaining() / sizeof(float)) r.fail("truncated (a layer op's weights)");
+        p.params.push_back({total, r.take(size_t(size) * sizeof(float), "a layer op's weights")});
+        total += size_t(size);
       }
+      width = L.out_dim;
       pending.push_back(p);
       continue;
     }
@@ -210,9 +241,11 @@ std::unique_ptr<const ModelFile> read_model_file(const std::string& path) {
       std::memcpy(bias, p.bias_bytes, sizeof(float) * size_t(L.out_dim));
       L.bias = bias;
     }
-    for (const auto& [at, bytes] : p.params) {
-      float* values = model->weights.data() + at;
-      std::memcpy(values, bytes, sizeof(float) * size_t(L.in_dim));
+    const std::vector<int64_t> sizes =
+        L.op ? L.op->parameter_sizes(L.spec, L.in_dim) : std::vector<int64_t>();
+    for (size_t k = 0; k < p.params.size(); ++k) {
+      float* values = model->weights.data() + p.params[k].first;
+      std::memcpy(values, p.params[k].second, sizeof(float) * size_t(sizes[k]));
       L.params.push_back(values);
     }
     layers.push_back(L);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 #include "densefit/gemm.h"
@@ -59,10 +60,12 @@ LayerPlan plan_layers(int64_t input_dim, const std::vector<LayerSpec>& specs) {
       const std::vector<int64_t> sizes = op->parameter_sizes(spec, width);
       if (sizes.size() > size_t(kMaxOpParams))
         throw std::logic_error(std::string(op->name()) + " has more parameters than ops may");
-      for (int64_t size : sizes) {
+      layer.trainable_params = op->trainable_parameters(spec, width);
+      for (size_t k = 0; k < sizes.size(); ++k) {
         layer.param_offsets.push_back(offset);
-        plan.segments.push_back({offset, size, spec.trainable});
-        offset = checked_sum(offset, size, "the network's parameters");
+        // State (a moving mean) is never trained, whatever the layer's trainable flag.
+        plan.segments.push_back({offset, sizes[k], spec.trainable && k < layer.trainable_params});
+        offset = checked_sum(offset, sizes[k], "the network's parameters");
       }
     } else {
       if (spec.kind == LayerSpec::Kind::Dropout && !(spec.rate >= 0.0f && spec.rate < 1.0f))
@@ -88,10 +91,10 @@ LayerPlan plan_layers(int64_t input_dim, const std::vector<LayerSpec>& specs) {
 void set_layer_trainable(LayerLayout& layer, std::vector<ParamSegment>& segments,
                          bool trainable) {
   layer.spec.trainable = trainable;
+  const auto trained_end = layer.param_offsets.begin() + std::ptrdiff_t(layer.trainable_params);
   auto is_own = [&](int64_t offset) {
     return offset == layer.kernel_offset || offset == layer.bias_offset ||
-           std::find(layer.param_offsets.begin(), layer.param_offsets.end(), offset) !=
-               layer.param_offsets.end();
+           std::find(layer.param_offsets.begin(), trained_end, offset) != trained_end;
   };
   for (auto& seg : segments)
     if (seg.size > 0 && is_own(seg.offset)) seg.trainable = trainable;
@@ -100,7 +103,10 @@ void set_layer_trainable(LayerLayout& layer, std::vector<ParamSegment>& segments
 Network::Network(int64_t input_dim, std::vector<LayerSpec> specs, uint64_t seed)
     : NetworkBase(input_dim, seed) {
   LayerPlan plan = plan_layers(input_dim, specs);
-  for (const auto& layout : plan.layers) layers_.emplace_back(layout);
+  for (const auto& layout : plan.layers) {
+    layers_.emplace_back(layout);
+    has_state_ |= layout.trainable_params < layout.param_offsets.size();
+  }
   segments_ = std::move(plan.segments);
   output_dim_ = plan.output_dim;
   max_width_ = plan.max_width;
@@ -194,16 +200,20 @@ void Network::ensure_capacity(int64_t rows, int64_t target_dim) {
     return L.spec.kind != LayerSpec::Kind::Dense || L.spec.activation != Activation::Linear;
   };
   double per_row = double(input_dim_) + double(std::max<int64_t>(target_dim, 1)) + 2.0 * max_width_ + 3;
-  auto saved_width = [](const Layer& L) { return L.op ? L.op->saved_per_row(L.spec) : 0; };
-  for (const Layer& L : layers_)
-    per_row += double(L.out_dim) * (has_z(L) + has_a(L)) + double(saved_width(L));
+  auto saved_floats = [rows](const Layer& L) {
+    return L.op ? L.op->saved_floats(L.spec, L.in_dim, rows) : 0;
+  };
+  double fixed = 0.0;  // scratch whose size does not grow with the batch
+  for (const Layer& L : layers_) {
+    per_row += double(L.out_dim) * (has_z(L) + has_a(L));
+    fixed += double(saved_floats(L));
+  }
   try {
     for (size_t i = 0; i < layers_.size(); ++i) {
       const size_t n = floats(layers_[i].out_dim, "layer outputs of");
       if (has_z(layers_[i])) z[i].assign(n, 0.0f);
       if (has_a(layers_[i])) a[i].assign(n, 0.0f);
-      if (saved_width(layers_[i]))
-        saved[i].assign(floats(saved_width(layers_[i]), "layer statistics of"), 0.0f);
+      if (saved_floats(layers_[i])) saved[i].assign(size_t(saved_floats(layers_[i])), 0.0f);
     }
     x.assign(floats(input_dim_, "inputs of"), 0.0f);
     y.assign(floats(std::max<int64_t>(target_dim, 1), "targets of"), 0.0f);
@@ -213,7 +223,7 @@ void Network::ensure_capacity(int64_t rows, int64_t target_dim) {
     per_sample.assign(size_t(rows), 0.0f);
     scale.assign(size_t(rows), 0.0f);
   } catch (const std::bad_alloc&) {
-    const double mib = double(rows) * per_row * sizeof(float) / double(1 << 20);
+    const double mib = (double(rows) * per_row + fixed) * sizeof(float) / double(1 << 20);
     throw OutOfMemory(batch + "about " + std::to_string(int64_t(mib)) +
                       " MiB of scratch, more than is free");
   }
@@ -278,9 +288,15 @@ const float* Network::forward(const float* x, int64_t rows, const DropoutDraw* d
         break;
       default: {  // a layer op; a training pass keeps what its backward reads
         const float* p[kMaxOpParams];
-        for (size_t k = 0; k < L.param_offsets.size(); ++k) p[k] = params_.data() + L.param_offsets[k];
+        float* state[kMaxOpParams];
+        for (size_t k = 0; k < L.param_offsets.size(); ++k) {
+          p[k] = params_.data() + L.param_offsets[k];
+          if (k >= L.trainable_params) state[k - L.trainable_params] = params_.data() + L.param_offsets[k];
+        }
+        const bool training = dropout != nullptr;
         L.op->forward(s, {in, L.a.data(), rows, L.in_dim, L.out_dim, p,
-                          dropout ? L.saved.data() : nullptr});
+                          training ? L.saved.data() : nullptr, training,
+                          training ? state : nullptr});
         L.output = L.a.data();
         break;
       }
@@ -501,6 +517,10 @@ void Network::predict_run(const RunData& d, int64_t start, int64_t count, int64_
   std::lock_guard<std::mutex> lock(run_mutex_);
   FlushDenormals ftz;
   ensure_capacity(std::min(batch_size, count), target_dim_);
+  // A training-mode call updates layer state (BatchNormalization's moving statistics), as
+  // Keras's does: then it is a write of the arena, one weight version to lock-free readers.
+  std::optional<ArenaWrite> write;
+  if (training && has_state_) write.emplace(*this);
   for (int64_t done = 0; done < count;) {
     check_interrupt(d.interrupt, done);  // rows before `done` are written, none after
     const int64_t rows = std::min(capacity_, count - done);

@@ -9,11 +9,12 @@ import numpy as np
 
 
 class Variable:
-    def __init__(self, array, path, layer=None):
+    def __init__(self, array, path, layer=None, trainable=True):
         self._array = array  # a view into the arena (read it through _network for a whole version)
         self.path = path
         self.name = path.rsplit("/", 1)[-1]
         self._layer = layer
+        self._state = not trainable  # a layer's own state (a moving mean): never trained
         self._network, self._offset = _arena_of(array)
 
     def _move_to(self, array):
@@ -36,6 +37,8 @@ class Variable:
 
     @property
     def trainable(self):
+        if self._state:
+            return False
         return self._layer.trainable if self._layer is not None else True
 
     @property

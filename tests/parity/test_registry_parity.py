@@ -183,3 +183,55 @@ def test_iou_metrics_resolve_but_refuse_compile_naming_themselves(metric):
     model.compile("sgd", loss="bce", metrics=[metric])
     with pytest.raises(TypeError, match="BinaryIoU"):
         model.fit(np.zeros((8, 4), np.float32), np.zeros((8, 1), np.float32), verbose=0)
+
+
+# Constructor arguments for the metrics that need some (the rest take none).
+_METRIC_ARGS = {"MeanIoU": {"num_classes": 2}, "IoU": {"num_classes": 2, "target_class_ids": [0]},
+                "OneHotIoU": {"num_classes": 2, "target_class_ids": [0]},
+                "OneHotMeanIoU": {"num_classes": 2}, "PrecisionAtRecall": {"recall": 0.5},
+                "RecallAtPrecision": {"precision": 0.5},
+                "SensitivityAtSpecificity": {"specificity": 0.5},
+                "SpecificityAtSensitivity": {"sensitivity": 0.5},
+                "MeanMetricWrapper": {"fn": lambda y_true, y_pred: y_pred}}
+
+
+def test_every_metric_improves_in_the_direction_keras_gives_it():
+    """Keras's Metric._direction, which EarlyStopping, ModelCheckpoint and ReduceLROnPlateau
+    read for mode="auto" (RootMeanSquaredError was maximized here before)."""
+    keras_lib = keras()
+    compared = 0
+    for name in dir(keras_lib.metrics):
+        theirs = getattr(keras_lib.metrics, name)
+        if not (inspect.isclass(theirs) and issubclass(theirs, keras_lib.metrics.Metric)):
+            continue
+        ours = getattr(densefit.metrics, name)
+        args = _METRIC_ARGS.get(name, {})
+        expected = getattr(theirs(**args), "_direction", None)
+        assert getattr(ours(**args), "_direction", None) == expected, name
+        compared += 1
+    assert compared >= 40
+
+
+@pytest.mark.parametrize("metric, mode", [("root_mean_squared_error", "min"),
+                                          ("cosine_similarity", "max"), ("auc", "max")])
+def test_mode_auto_follows_the_metric_direction(metric, mode):
+    import operator
+
+    keras_lib = keras()
+    for lib in (densefit, keras_lib):
+        model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(1)])
+        model.compile("sgd", "mse", metrics=[metric])
+        stop = lib.callbacks.EarlyStopping(monitor="val_" + metric, patience=0)
+        model.fit(np.zeros((8, 3)), np.zeros((8, 1)), validation_data=(np.zeros((4, 3)),
+                  np.zeros((4, 1))), epochs=1, verbose=0, callbacks=[stop])
+        picked = stop.monitor_op
+        assert picked in ((operator.lt, keras_lib.ops.less) if mode == "min" else
+                          (operator.gt, keras_lib.ops.greater)), (lib.__name__, picked)
+
+
+def test_mode_auto_refuses_a_metric_without_a_direction():
+    model = densefit.Sequential([densefit.Input((3,)), densefit.layers.Dense(1)])
+    model.compile("sgd", "mse", metrics=[densefit.metrics.TruePositives()])
+    stop = densefit.callbacks.EarlyStopping(monitor="true_positives")
+    with pytest.raises(ValueError, match="maximized or minimized"):
+        model.fit(np.zeros((8, 3)), np.zeros((8, 1)), epochs=1, verbose=0, callbacks=[stop])

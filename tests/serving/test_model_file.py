@@ -83,12 +83,34 @@ def _layer_norm_model(**options):
     return model
 
 
-def test_version_2_only_for_models_with_a_layer_op(tmp_path):
+def test_version_3_only_for_models_with_a_layer_op(tmp_path):
     # Plain chains stay version 1, which readers from before layer ops read.
     w4_like().export(tmp_path / "plain.dfm")
     _layer_norm_model().export(tmp_path / "ln.dfm")
     assert struct.unpack("<I", (tmp_path / "plain.dfm").read_bytes()[8:12]) == (1,)
-    assert struct.unpack("<I", (tmp_path / "ln.dfm").read_bytes()[8:12]) == (2,)
+    assert struct.unpack("<I", (tmp_path / "ln.dfm").read_bytes()[8:12]) == (3,)
+
+
+def _op_record(kind, width, attributes, count):
+    """The head of a version-3 layer-op record, up to its weights."""
+    name = kind.encode()
+    return (struct.pack("<II", 5, len(name)) + name + struct.pack("<qI", width, len(attributes))
+            + struct.pack(f"<{len(attributes)}d", *attributes) + struct.pack("<I", count))
+
+
+def test_version_2_layer_normalization_records_still_load(tmp_path):
+    model = _layer_norm_model(epsilon=0.05)
+    model.export(tmp_path / "v3.dfm")
+    data = (tmp_path / "v3.dfm").read_bytes()
+    head = _op_record("layer_normalization", 4, [np.float32(0.05), 1.0, 1.0], 2)
+    at = data.index(head)
+    # Version 2's record: kind 3, width, scale, center, float32 epsilon, then the weights.
+    legacy = struct.pack("<IqIIf", 3, 4, 1, 1, 0.05)
+    v2 = data[:8] + struct.pack("<I", 2) + data[12:at] + legacy + data[at + len(head):]
+    (tmp_path / "v2.dfm").write_bytes(v2)
+    x = np.random.default_rng(1).standard_normal((7, 5)).astype(np.float32)
+    np.testing.assert_array_equal(core.load_model_file(str(tmp_path / "v2.dfm")).predict(x),
+                                  model.predict(x, verbose=0))
 
 
 @pytest.mark.parametrize("options", [{}, {"center": False}, {"scale": False},
@@ -108,12 +130,41 @@ def test_malformed_layer_op_records_raise_clear_errors(tmp_path):
     _layer_norm_model().export(tmp_path / "good.dfm")
     data = (tmp_path / "good.dfm").read_bytes()
     bad = tmp_path / "bad.dfm"
-    # The LayerNormalization record follows the Dense one: find its kind (3) and width (4).
-    record = data.index(struct.pack("<Iq", 3, 4))
-    eps_at = record + 12 + 8
-    assert "epsilon" in _corrupt(bad, data[:eps_at] + struct.pack("<f", 0.0) + data[eps_at + 4:])
-    assert "changes the width" in _corrupt(bad, data[:record + 4] + struct.pack("<q", 5) +
-                                           data[record + 12:])
-    assert "truncated" in _corrupt(bad, data[:record + 30])
-    # A version-1 file cannot hold a layer op: kind 3 is unknown there.
-    assert "unknown layer kind" in _corrupt(bad, data[:8] + struct.pack("<I", 1) + data[12:])
+    eps = float(np.float32(1e-3))
+    head = _op_record("layer_normalization", 4, [eps, 1.0, 1.0], 2)
+    at = data.index(head)  # the LayerNormalization record follows the Dense one
+
+    def with_head(new_head):
+        return data[:at] + new_head + data[at + len(head):]
+
+    assert "epsilon" in _corrupt(bad, with_head(_op_record("layer_normalization", 4,
+                                                           [0.0, 1.0, 1.0], 2)))
+    assert "width is wrong" in _corrupt(bad, with_head(_op_record("layer_normalization", 5,
+                                                                  [eps, 1.0, 1.0], 2)))
+    assert "attributes" in _corrupt(bad, with_head(_op_record("layer_normalization", 4,
+                                                              [eps, 1.0], 2)))
+    assert "wrong number of weights" in _corrupt(bad, with_head(_op_record(
+        "layer_normalization", 4, [eps, 1.0, 1.0], 3)))
+    assert "unknown layer op 'layer_renormalization'" in _corrupt(bad, with_head(_op_record(
+        "layer_renormalization", 4, [eps, 1.0, 1.0], 2)))
+    assert "truncated" in _corrupt(bad, data[:at + len(head) + 10])
+    # Versions 1 and 2 cannot hold a generic op record: kind 5 is unknown there.
+    for version in (1, 2):
+        assert "unknown layer kind" in _corrupt(bad, data[:8] + struct.pack("<I", version) +
+                                                data[12:])
+
+
+def test_batch_normalization_round_trips_with_its_moving_statistics(tmp_path):
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(4),
+                              keras.layers.BatchNormalization(epsilon=0.01, center=False)])
+    rng = np.random.default_rng(2)
+    model.set_weights([rng.uniform(0.5, 1.5, w.shape).astype(np.float32)
+                       for w in model.get_weights()])
+    model.export(tmp_path / "m.dfm")
+    x = rng.standard_normal((6, 5)).astype(np.float32)
+    loaded = core.load_model_file(str(tmp_path / "m.dfm"))
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x, verbose=0))
+    layer = loaded.layers()[1]
+    assert layer["kind"] == "batch_normalization"
+    np.testing.assert_array_equal(layer["params"][1], model.layers[1].moving_mean.numpy())
+    np.testing.assert_array_equal(layer["params"][2], model.layers[1].moving_variance.numpy())

@@ -22,7 +22,10 @@ struct Constraint {
 struct LayerSpec {
   // Dense, Dropout and Activation run inline in the engines; every later kind is a layer op
   // (cpp/src/ops/layer_op.h), which both the training network and serving run.
-  enum class Kind { Dense, Dropout, Activation, LayerNormalization };
+  enum class Kind {
+    Dense, Dropout, Activation, LayerNormalization, BatchNormalization, Relu, PRelu, Rescaling,
+    UnitNormalization
+  };
   Kind kind = Kind::Dense;
   int64_t units = 0;  // Dense
   Activation activation = Activation::Linear;
@@ -31,8 +34,12 @@ struct LayerSpec {
   Regularizer kernel_regularizer, bias_regularizer, activity_regularizer;
   Constraint kernel_constraint, bias_constraint;
   float rate = 0.0f;  // Dropout
-  float epsilon = 1e-3f;              // LayerNormalization
-  bool center = true, scale = true;   // LayerNormalization: has beta / gamma
+  float epsilon = 1e-3f;              // Layer/BatchNormalization
+  bool center = true, scale = true;   // Layer/BatchNormalization: has beta / gamma
+  double momentum = 0.99;             // BatchNormalization (1 - momentum rounds as Keras's)
+  // ReLU: Keras's relu(x, negative_slope, max_value, threshold); max_value infinite for None.
+  float negative_slope = 0.0f, max_value = __builtin_inff(), threshold = 0.0f;
+  float factor = 1.0f, offset = 0.0f;  // Rescaling: x * factor + offset
   bool trainable = true;
 };
 

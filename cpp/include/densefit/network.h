@@ -184,7 +184,9 @@ class Network : public NetworkBase {
   // Forward pass of rows [start, start + count) (or order[...]), writing count x output_dim.
   // Interrupted(done): rows [start, start + done) are written. `training` runs it as
   // Keras's model(x, training=True): dropout active (inverted scaling), each batch with fresh
-  // masks from streams fit does not use; weights, optimizer and fit's step counter unchanged.
+  // masks from streams fit does not use, and layer state updated as Keras does (the moving
+  // statistics of BatchNormalization); trained weights, optimizer and fit's step counter
+  // unchanged.
   void predict_run(const RunData& data, int64_t start, int64_t count, int64_t batch_size,
                    float* out, bool training = false);
 
@@ -219,6 +221,7 @@ class Network : public NetworkBase {
   std::vector<float> grads_;
   double activity_loss_ = 0.0;  // of the current batch
   int64_t training_calls_ = 0;   // training-mode predict batches so far (their mask counter)
+  bool has_state_ = false;       // some layer updates state in training (a moving mean)
   std::unique_ptr<ExpressionEvaluator> loss_expression_;  // a traced user loss, if any
   std::vector<float> x_buf_, y_buf_, sw_buf_, grad_a_, grad_b_, per_sample_, scale_;  // scratch
 };

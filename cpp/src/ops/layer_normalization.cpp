@@ -14,6 +14,18 @@ class LayerNormalizationOp final : public LayerOp {
  public:
   const char* name() const override { return "LayerNormalization"; }
   const char* kind() const override { return "layer_normalization"; }
+  LayerSpec::Kind spec_kind() const override { return LayerSpec::Kind::LayerNormalization; }
+
+  std::vector<double> attributes(const LayerSpec& s) const override {
+    return {s.epsilon, double(s.center), double(s.scale)};
+  }
+  void set_attributes(LayerSpec& s, const std::vector<double>& v) const override {
+    expect_attributes(v, 3);
+    s.kind = spec_kind();
+    s.epsilon = float(v[0]);
+    s.center = v[1] != 0.0;
+    s.scale = v[2] != 0.0;
+  }
 
   std::vector<int64_t> parameter_sizes(const LayerSpec& s, int64_t in_dim) const override {
     if (!(s.epsilon > 0.0f)) throw std::invalid_argument("LayerNormalization epsilon must be positive");
@@ -23,7 +35,9 @@ class LayerNormalizationOp final : public LayerOp {
     return sizes;
   }
 
-  int64_t saved_per_row(const LayerSpec&) const override { return 2; }  // mean, rsqrt(var + eps)
+  int64_t saved_floats(const LayerSpec&, int64_t, int64_t rows) const override {
+    return 2 * rows;  // per row: mean, rsqrt(var + eps)
+  }
 
   void forward(const LayerSpec& s, const OpForward& a) const override {
     const float* gamma = s.scale ? a.params[0] : nullptr;

@@ -4,6 +4,7 @@
 // layer seam on the CPU; Dense, Dropout and Activation still run inline and move here next.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "densefit/layer_spec.h"
@@ -15,19 +16,23 @@ constexpr int kMaxOpParams = 8;
 
 // One forward pass of a layer over `rows` rows: out (rows x out_dim) from in (rows x in_dim).
 // `params` holds the layer's parameters in Keras's weight order (parameter_sizes), in the
-// weight version the pass reads. `saved` (rows x saved_per_row) is what a training pass keeps
-// for backward; null at inference.
+// weight version the pass reads. `training`: Keras's training=True (fit, train_on_batch,
+// model(x, training=True)). `saved` (saved_floats of them) is what a training pass keeps for
+// backward, and `state` the writable state parameters (those after trainable_parameters) a
+// training pass updates; both null at inference.
 struct OpForward {
   const float* in = nullptr;
   float* out = nullptr;
   int64_t rows = 0, in_dim = 0, out_dim = 0;
   const float* const* params = nullptr;
   float* saved = nullptr;
+  bool training = false;
+  float* const* state = nullptr;
 };
 
-// The backward pass of the forward above: d_in (rows x in_dim, null when no earlier layer
-// needs it) from d_out (rows x out_dim), and each parameter's gradient written (not added)
-// into `grads` (null when the layer is frozen).
+// The backward pass of a training forward: d_in (rows x in_dim, null when no earlier layer
+// needs it) from d_out (rows x out_dim), and each trainable parameter's gradient written (not
+// added) into `grads` (null when the layer is frozen).
 struct OpBackward {
   const float* in = nullptr;
   const float* out = nullptr;
@@ -47,16 +52,37 @@ class LayerOp {
   virtual int64_t output_width(const LayerSpec&, int64_t in_dim) const { return in_dim; }
   // Sizes of the layer's parameters, in Keras's weight order.
   virtual std::vector<int64_t> parameter_sizes(const LayerSpec& spec, int64_t in_dim) const = 0;
-  // Floats per row a training forward keeps for backward.
-  virtual int64_t saved_per_row(const LayerSpec&) const { return 0; }
+  // How many of them (from the first) the optimizer trains; the rest are state the layer
+  // updates itself (a moving mean), never trainable.
+  virtual size_t trainable_parameters(const LayerSpec& spec, int64_t in_dim) const {
+    return parameter_sizes(spec, in_dim).size();
+  }
+  // Floats a training forward of `rows` rows keeps for backward.
+  virtual int64_t saved_floats(const LayerSpec&, int64_t /*in_dim*/, int64_t /*rows*/) const {
+    return 0;
+  }
   virtual void forward(const LayerSpec& spec, const OpForward& a) const = 0;
   virtual void backward(const LayerSpec& spec, const OpBackward& a) const = 0;
-  // The Keras class name, for messages, and the kind as the Python shell names it.
+  // The Keras class name, for messages, and the kind as the Python shell and model files
+  // name it.
   virtual const char* name() const = 0;
   virtual const char* kind() const = 0;
+  virtual LayerSpec::Kind spec_kind() const = 0;
+  // The spec's arguments this op reads, in a fixed order (what a model file stores), and
+  // their inverse; set_attributes throws std::invalid_argument for a wrong count.
+  virtual std::vector<double> attributes(const LayerSpec&) const { return {}; }
+  virtual void set_attributes(LayerSpec& spec, const std::vector<double>& values) const {
+    expect_attributes(values, 0);
+    spec.kind = spec_kind();
+  }
+
+ protected:
+  void expect_attributes(const std::vector<double>& values, size_t count) const;
 };
 
 // The op of a layer kind, or null for the kinds the engines still run inline.
 const LayerOp* layer_op(LayerSpec::Kind kind);
+// The op whose kind() is `kind` ("layer_normalization"), or null.
+const LayerOp* layer_op_named(const std::string& kind);
 
 }  // namespace densefit

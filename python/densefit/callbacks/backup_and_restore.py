@@ -1,24 +1,66 @@
 import json
 import os
 
-from densefit.callbacks.callback import Callback
-from densefit.callbacks.save_freq import BatchSaveFreq
+from densefit.callbacks.callback import Callback, document
+from densefit.callbacks.save_freq import SAVE_FREQ_DOC, BatchSaveFreq
 
 _POSITION_ATTR = "densefit_backup_position"
 _MAX_POSITION = 2 ** 31 - 1  # epochs, or batches in one epoch: past any real run
 
 
+@document(save_freq=SAVE_FREQ_DOC.format("the checkpoint"))
 class BackupAndRestore(BatchSaveFreq, Callback):
-    """Keras 3's BackupAndRestore: backs training up to `backup_dir` (every epoch, or every
-    `save_freq` batches) and, when a fit is run again after a crash, restores the model,
-    its optimizer state and densefit's random-stream position, and resumes where the backup
-    was taken.
+    """Callback to back up and restore the training state.
 
-    densefit resumes exactly: at the epoch after the backup, or (save_freq as an int, array
-    inputs) inside the epoch at the batch after it, so a crashed-and-resumed fit ends with the
-    weights of an uninterrupted one. (Keras restarts an interrupted epoch from its start;
-    densefit does that too for generator inputs, which cannot skip batches.) The position is
-    stored inside the weights file, so one atomic write covers both."""
+    `BackupAndRestore` callback is intended to recover training from an interruption that
+    has happened in the middle of a `Model.fit` execution, by backing up the training state
+    in a temporary checkpoint file in `backup_dir` (`latest.weights.h5`, with Keras's
+    `training_metadata.json` beside it), at the end of each epoch or every `save_freq`
+    batches. Each backup overwrites the previously written checkpoint file, so at any given
+    time there is at most one such checkpoint file for backup/restoring purpose (two with
+    `double_checkpoint=True`).
+
+    If training restarts before completion, the training state (the model weights, its
+    optimizer state, densefit's random-stream position and the epoch number) is restored to
+    the most recently saved state at the beginning of a new `Model.fit` run, and training
+    resumes where the backup was taken. densefit resumes exactly: at the epoch after the
+    backup, or (with `save_freq` an integer and array inputs) inside the epoch at the batch
+    after it, so a crashed-and-resumed fit ends with the weights of an uninterrupted one.
+    (Keras restarts an interrupted epoch from its start; densefit does that too for generator
+    inputs, which cannot skip batches.) The position is stored inside the weights file, so
+    one atomic write covers both. At the completion of a `Model.fit` run, the temporary
+    checkpoint file is deleted (unless `delete_checkpoint=False`).
+
+    Note that the user is responsible to bring jobs back after the interruption. The model
+    to be restored from a previous checkpoint is expected to be the same as the one used to
+    back up, and it must be built before `fit()` is called. If user changes arguments passed
+    to compile or fit, the checkpoint saved for fault tolerance can become invalid.
+
+    Example:
+
+    ```python
+    callback = keras.callbacks.BackupAndRestore(backup_dir="/tmp/backup")
+    model.fit(x, y, epochs=10, callbacks=[callback])  # interrupted at epoch 5
+    # Run again: the weights of epoch 5 are restored and training goes on from epoch 6.
+    model.fit(x, y, epochs=10, callbacks=[callback])
+    ```
+
+    Args:
+        backup_dir: String or `PathLike`, path of directory where to store the data needed
+            to restore the model. The directory cannot be reused elsewhere to store other
+            files, e.g. by the `BackupAndRestore` callback of another training run, or by
+            another callback (e.g. `ModelCheckpoint`) of the same training run.
+        {save_freq}
+        double_checkpoint: Boolean. If enabled, `BackupAndRestore` callback will save 2
+            last training states (current and previous). After interruption if current
+            state can't be loaded due to IO error (e.g. file corrupted) it will try to
+            restore previous one. Such behaviour will consume twice more space on disk, but
+            increase fault tolerance. Defaults to `False`.
+        delete_checkpoint: Boolean. If `delete_checkpoint=True`, the checkpoint files (and
+            `backup_dir`, when nothing else is in it) are deleted after training is
+            finished. Use `False` if you'd like to keep the checkpoint for future usage.
+            Defaults to `True`.
+    """
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False,
                  delete_checkpoint=True):

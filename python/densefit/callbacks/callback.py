@@ -4,6 +4,23 @@ _BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_test_batch_beg
                 "on_test_batch_end", "on_predict_batch_begin", "on_predict_batch_end",
                 "on_batch_begin", "on_batch_end")
 
+# The first lines of the doctest examples of the callbacks that watch the loss: a tiny model
+# whose loss stays 0 on these arrays (zero inputs and targets), so it never improves.
+EXAMPLE_MODEL = """>>> import numpy as np
+    >>> import densefit as keras
+    >>> x, y = np.zeros((8, 4)), np.zeros((8, 1))
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    >>> model.compile(keras.optimizers.SGD(learning_rate=0.1), loss="mse")"""
+
+
+def document(**texts):
+    """Class decorator that formats shared texts (Args entries, example lines) into the
+    class's docstring, where it names them `{key}`; literal braces are written `{{` `}}`."""
+    def apply(cls):
+        cls.__doc__ = cls.__doc__.format(example_model=EXAMPLE_MODEL, **texts)
+        return cls
+    return apply
+
 
 class Callback:
     """Base class of the callbacks: hooks that `fit`, `evaluate` and `predict` call.

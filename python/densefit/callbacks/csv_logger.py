@@ -8,9 +8,28 @@ from densefit.callbacks.callback import Callback
 
 
 class CSVLogger(Callback):
-    """Streams epoch logs to a CSV file: an `epoch` column, then the log keys sorted. As in
-    Keras, a log without validation keys still gets `val_` columns (written as NA), so the
-    columns don't change when validation is added later."""
+    """Callback that streams epoch results to a CSV file.
+
+    Supports all values that can be represented as a string, including 1D iterables such as
+    `np.ndarray` (written as `"[a, b, ...]"`). The columns are `epoch` (from 0), then the
+    keys of the first epoch's logs, sorted. As in Keras, logs without validation keys still
+    get `val_` columns (written as `NA`), so the columns don't change when validation is
+    added later. The file is flushed after every epoch and closed when training ends.
+
+    Args:
+        filename: Filename of the CSV file, e.g. `"run/log.csv"` (string or `PathLike`).
+        separator: String used to separate elements in the CSV file. Defaults to `","`.
+        append: Boolean. True: append if file exists (useful for continuing training; the
+            header is then not written again). False: overwrite existing file. Defaults to
+            `False`.
+
+    Example:
+
+    ```python
+    csv_logger = keras.callbacks.CSVLogger("training.log")
+    model.fit(x_train, y_train, callbacks=[csv_logger])
+    ```
+    """
 
     def __init__(self, filename, separator=",", append=False):
         super().__init__()

@@ -3,16 +3,75 @@ import warnings
 
 import numpy as np
 
-from densefit.callbacks.monitor import MonitorCallback
-from densefit.callbacks.save_freq import BatchSaveFreq
+from densefit.callbacks.callback import document
+from densefit.callbacks.monitor import MONITOR_DOCS, MonitorCallback
+from densefit.callbacks.save_freq import SAVE_FREQ_DOC, BatchSaveFreq
 
 
+@document(**MONITOR_DOCS, save_freq=SAVE_FREQ_DOC.format("the model"))
 class ModelCheckpoint(BatchSaveFreq, MonitorCallback):
-    """Saves the model (or its weights) during training, as Keras 3's callback of the same
-    name: `filepath` may hold `{epoch}`, `{batch}` and logged values (`ckpt-{epoch:02d}-
-    {val_loss:.2f}.keras`); `save_best_only` keeps only improvements of `monitor` (direction
-    from `mode`, first reference `initial_value_threshold`); `save_freq` is "epoch" or a
-    number of batches. Every write is atomic (densefit.saving)."""
+    """Callback to save the Keras model or model weights at some frequency.
+
+    `ModelCheckpoint` callback is used in conjunction with training using `model.fit()` to
+    save a model or weights (in a checkpoint file) at some interval, so the model or weights
+    can be loaded later to continue the training from the state saved. Every write is
+    atomic (densefit.saving): an interrupted save leaves the previous file whole.
+
+    A few options this callback provides include:
+
+    - Whether to only keep the model that has achieved the "best performance" so far, or
+      whether to save the model at the end of every epoch regardless of performance.
+    - Definition of "best"; which quantity to monitor and whether it should be maximized or
+      minimized.
+    - The frequency it should save at: at the end of every epoch, or after a fixed number
+      of training batches.
+    - Whether only weights are saved, or the whole model is saved.
+
+    Example:
+
+    ```python
+    checkpoint_filepath = "/tmp/ckpt/checkpoint.model.keras"
+    model_checkpoint_callback = keras.callbacks.ModelCheckpoint(
+        filepath=checkpoint_filepath,
+        monitor="val_accuracy",
+        mode="max",
+        save_best_only=True)
+
+    # Model is saved at the end of every epoch, if it's the best seen so far.
+    model.fit(x_train, y_train, epochs=10, validation_split=0.2,
+              callbacks=[model_checkpoint_callback])
+
+    # The model (that are considered the best) can be loaded as -
+    keras.models.load_model(checkpoint_filepath)
+    ```
+
+    Args:
+        filepath: string or `PathLike`, path to save the model file. `filepath` can
+            contain named formatting options, which will be filled with the value of
+            `epoch` (from 1), of `batch` (from 1, when saving by batch count) and of the
+            keys in `logs`. The `filepath` name needs to end with `".weights.h5"` when
+            `save_weights_only=True` or with `".keras"` when saving the whole model
+            (default). For example: if `filepath` is `"{{epoch:02d}}-{{val_loss:.2f}}.keras"`,
+            then the model checkpoints will be saved with the epoch number and the
+            validation loss in the filename. Missing directories are created.
+        {monitor}
+        verbose: Verbosity mode, 0 or 1. Mode 0 is silent, and mode 1 displays messages
+            when the callback takes an action. Defaults to `0`.
+        save_best_only: if `save_best_only=True`, it only saves when the model is
+            considered the "best" and the latest best model according to the quantity
+            monitored will not be overwritten. If `filepath` doesn't contain formatting
+            options like `{{epoch}}` then `filepath` will be overwritten by each new better
+            model. When the monitored quantity is missing from the logs (or is not a
+            scalar), the model is saved anyway, with a warning. Defaults to `False`.
+        save_weights_only: if `True`, then only the model's weights will be saved
+            (`model.save_weights(filepath)`), else the full model is saved
+            (`model.save(filepath)`). Defaults to `False`.
+        {mode}
+        {save_freq}
+        initial_value_threshold: Floating point initial "best" value of the metric to be
+            monitored. Only applies if `save_best_only=True`: the model is only saved when
+            it does better than this value. Defaults to `None`.
+    """
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",

@@ -6,6 +6,25 @@ import warnings
 
 from densefit.callbacks.callback import Callback
 
+# The Args entries of the callbacks that watch a logged quantity (EarlyStopping,
+# ReduceLROnPlateau, ModelCheckpoint), formatted into their docstrings (callback.document).
+MONITOR_DOCS = {
+    "monitor": """monitor: Quantity to be monitored: a key of the epoch logs, such as `"loss"`, a
+            compiled metric's name, or either prefixed with `"val_"` for its validation
+            value. Defaults to `"val_loss"`.""",
+    "mode": """mode: One of `{"auto", "min", "max"}`. In `"min"` mode the monitored quantity
+            improves when it decreases, in `"max"` mode when it increases. In `"auto"` mode
+            the direction is inferred: lower is better for `"loss"` and the loss-like
+            metrics (the compiled metrics that average a loss function, such as
+            `MeanSquaredError` or the crossentropies), higher for the other natively
+            computed metrics (accuracies, `AUC`, `Precision`, ...); for any other quantity
+            pass `"min"` or `"max"`. An unknown mode warns and falls back to `"auto"`.
+            Defaults to `"auto"`.""",
+}
+MIN_DELTA_DOC = """min_delta: Minimum change in the monitored quantity to qualify as an
+            improvement, i.e. an absolute change of less than `min_delta` will count as no
+            improvement. Defaults to `{}`."""
+
 
 class MonitorCallback(Callback):
     def __init__(self, monitor="val_loss", mode="auto", baseline=None, min_delta=0):
@@ -46,10 +65,11 @@ class MonitorCallback(Callback):
 
 
 def _direction(model, name):
-    """'up' for accuracy-like metrics, 'down' for the loss and loss-like metrics."""
+    """'down' for the loss; for a compiled metric, its `_direction` ('up', 'down', or None
+    where Keras gives it none: metrics/directions.py)."""
     if name == "loss":
         return "down"
     for metric in getattr(model, "_resolved_metrics", None) or []:
         if metric.name == name:
-            return "down" if metric._kind == "loss" else "up"
+            return getattr(metric, "_direction", None)
     return None

@@ -2,12 +2,42 @@ import warnings
 
 import numpy as np
 
-from densefit.callbacks.monitor import MonitorCallback
+from densefit.callbacks.callback import document
+from densefit.callbacks.monitor import MIN_DELTA_DOC, MONITOR_DOCS, MonitorCallback
 
 
+@document(**MONITOR_DOCS, min_delta=MIN_DELTA_DOC.format("`1e-4`"))
 class ReduceLROnPlateau(MonitorCallback):
-    """Multiplies the learning rate by `factor` when `monitor` stops improving for `patience`
-    epochs (then waits `cooldown` epochs), never below `min_lr`."""
+    """Reduce learning rate when a metric has stopped improving.
+
+    Models often benefit from reducing the learning rate by a factor of 2-10 once learning
+    stagnates. This callback monitors a quantity and if no improvement is seen for a
+    `patience` number of epochs, the learning rate is reduced: `new_lr = max(lr * factor,
+    min_lr)`. It also logs the learning rate of each epoch as `learning_rate`.
+
+    Args:
+        {monitor}
+        factor: Float. Factor by which the learning rate will be reduced, below 1.
+            `new_lr = lr * factor`. Defaults to `0.1`.
+        patience: Integer. Number of epochs with no improvement after which learning rate
+            will be reduced. Defaults to `10`.
+        verbose: Integer. 0: quiet, 1: update messages. Defaults to `0`.
+        {mode}
+        {min_delta}
+        cooldown: Integer. Number of epochs to wait before resuming normal operation after
+            the learning rate has been reduced. Defaults to `0`.
+        min_lr: Float. Lower bound on the learning rate. Defaults to `0.0`.
+        **kwargs: Accepted for compatibility with Keras and ignored.
+
+    Example:
+
+    {example_model}
+    >>> reduce_lr = keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1)
+    >>> history = model.fit(x, y, epochs=3, callbacks=[reduce_lr], verbose=0)
+    >>> # The loss does not improve after the first epoch: halved twice.
+    >>> round(float(model.optimizer.learning_rate), 4)
+    0.025
+    """
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
                  min_delta=1e-4, cooldown=0, min_lr=0.0, **kwargs):

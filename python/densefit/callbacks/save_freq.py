@@ -1,5 +1,13 @@
 """save_freq counted in batches, as Keras's ModelCheckpoint and BackupAndRestore both count it."""
 
+# The Args entry of the callbacks that save every `save_freq` batches, formatted into their
+# docstrings (callback.document) with what they save.
+SAVE_FREQ_DOC = """save_freq: `"epoch"` or integer. When using `"epoch"`, the callback
+            saves {0} at the end of each epoch. When using an integer, the
+            callback saves {0} at the end of this many training batches (counted
+            across epochs); the training loop then returns to Python after every
+            batch. Defaults to `"epoch"`."""
+
 
 class BatchSaveFreq:
     """Mixin for a callback that saves every `save_freq` batches ("epoch": at epoch ends only).

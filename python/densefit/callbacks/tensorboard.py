@@ -12,10 +12,62 @@ _UNSUPPORTED = ("write_graph", "write_images", "profile_batch", "embeddings_freq
 
 
 class TensorBoard(Callback):
-    """Writes `<log_dir>/train` and `<log_dir>/validation` event files with Keras's tags:
-    `epoch_<metric>` (and `epoch_learning_rate`) per epoch, `batch_<metric>` every
-    `update_freq` batches, `evaluation_<metric>_vs_iterations` after each evaluation and
-    `<weight>/histogram` every `histogram_freq` epochs."""
+    """Enable visualizations for TensorBoard.
+
+    TensorBoard is a visualization tool provided with TensorFlow. densefit writes real
+    TensorBoard event files without TensorFlow, with tensorboardX (the optional extra
+    `densefit[tensorboard]`; a missing install raises `ImportError` when training begins).
+
+    This callback writes `<log_dir>/train` and `<log_dir>/validation` event files with
+    Keras's tags:
+
+    * `epoch_<metric>` (and `epoch_learning_rate`) every epoch: the metrics summary plots
+    * `batch_<metric>` every `update_freq` batches
+    * `evaluation_<metric>_vs_iterations` after each evaluation (validation included), with
+      `model.optimizer.iterations` as the step
+    * `<weight>/histogram` weight histograms every `histogram_freq` epochs
+
+    Graph, image, profiling and embedding summaries need TensorFlow: their arguments are
+    accepted and ignored. Launch TensorBoard from the command line to view the logs:
+
+    ```
+    tensorboard --logdir=path_to_your_logs
+    ```
+
+    Args:
+        log_dir: the path of the directory where to save the log files to be parsed by
+            TensorBoard. e.g., `log_dir = os.path.join(working_dir, "logs")`. This
+            directory should not be reused by any other callbacks. Defaults to `"logs"`.
+        histogram_freq: frequency (in epochs) at which to compute weight histograms for the
+            layers of the model. If set to 0, histograms won't be computed. Defaults to
+            `0`.
+        write_graph: (Not supported: ignored) Whether to visualize the graph in
+            TensorBoard. Defaults to `True`.
+        write_images: (Not supported: ignored) Whether to write model weights to visualize
+            as image in TensorBoard. Defaults to `False`.
+        write_steps_per_second: (Not supported: ignored) Whether to log the training steps
+            per second into TensorBoard. Defaults to `False`.
+        update_freq: `"batch"` or `"epoch"` or integer. When using `"epoch"`, writes the
+            losses and metrics to TensorBoard after every epoch. If using an integer, let's
+            say `1000`, all metrics and losses will be logged to TensorBoard every 1000
+            batches (and the training loop returns to Python after every batch). `"batch"`
+            is a synonym for 1, meaning that they will be written every batch. Defaults to
+            `"epoch"`.
+        profile_batch: (Not supported: ignored) The batch(es) to profile. Defaults to `0`.
+        embeddings_freq: (Not supported: ignored) Frequency (in epochs) at which embedding
+            layers will be visualized. Defaults to `0`.
+        embeddings_metadata: (Not supported: ignored) Dictionary which maps embedding layer
+            names to the filename of a file in which to save metadata for the embedding
+            layer. Defaults to `None`.
+
+    Example:
+
+    ```python
+    tensorboard_callback = keras.callbacks.TensorBoard(log_dir="./logs")
+    model.fit(x_train, y_train, epochs=2, callbacks=[tensorboard_callback])
+    # Then run the tensorboard command to view the visualizations.
+    ```
+    """
 
     def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
                  write_steps_per_second=False, update_freq="epoch", profile_batch=0,

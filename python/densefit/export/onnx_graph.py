@@ -1,5 +1,6 @@
-"""A densefit model as an ONNX graph: Gemm (or MatMul) per Dense, LayerNormalization, standard
-ONNX operators for Keras's activations (opset 17, which ONNX Runtime and most converters read)."""
+"""A densefit model as an ONNX graph: Gemm (or MatMul) per Dense, standard ONNX operators for
+the layer ops (Layer/BatchNormalization, ReLU, PReLU, Rescaling, UnitNormalization) and
+Keras's activations (opset 17, which ONNX Runtime and most converters read)."""
 
 import numpy as np
 
@@ -7,6 +8,9 @@ OPSET = 17
 # Keras's constants (keras.activations; the native core uses the same ones).
 SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 DEFAULT_ALPHA = {"leaky_relu": 0.2, "elu": 1.0}
+# Layer ops, each exported by the _Graph method of its kind's name.
+_OP_LAYERS = ("layer_normalization", "batch_normalization", "relu", "prelu", "rescaling",
+              "unit_normalization")
 
 
 def onnx_model(model, inference):
@@ -22,18 +26,18 @@ def onnx_model(model, inference):
     sample_in = tuple(int(d) for d in model.input_shape[1:])
     sample_out = tuple(int(d) for d in model.output_shape[1:])
     current = "input"
-    if len(sample_in) != 1:  # the native chain reads rows of input_dim values
+    if sample_in != (inference.input_dim,):  # the native chain reads rows of input_dim values
         current = graph.reshape(current, [-1, inference.input_dim])
     for index, layer in enumerate(inference.layers()):
-        if layer["kind"] == "layer_normalization":
-            current = graph.layer_normalization(current, layer, index)
+        if layer["kind"] in _OP_LAYERS:
+            current = getattr(graph, layer["kind"])(current, layer, index)
             continue
         if layer["kind"] == "dense":
             current = graph.dense(current, layer, index)
         elif layer["kind"] != "activation":
             raise ValueError(f"ONNX export has no {layer['kind']!r} layer yet")
         current = _activation(graph, current, layer["activation"], layer["activation_alpha"])
-    if len(sample_out) != 1 or current == "input":
+    if sample_out != (inference.output_dim,) or current == "input":
         current = graph.reshape(current, [-1, *sample_out])
     graph.rename_output(current, "output")
 
@@ -90,6 +94,44 @@ class _Graph:
         if layer["center"]:
             inputs.append(self.constant(f"layer_norm{index}_beta", params.pop(0)))
         return self.op("LayerNormalization", inputs, axis=-1, epsilon=float(layer["epsilon"]))
+
+    def batch_normalization(self, x, layer, index):
+        # ONNX's BatchNormalization in inference mode, on (rows, features): the moving
+        # statistics; scale and bias are required, so absent ones are ones and zeros.
+        params = list(layer["params"])
+        width = layer["in_dim"]
+        gamma = params.pop(0) if layer["scale"] else np.ones(width, dtype=np.float32)
+        beta = params.pop(0) if layer["center"] else np.zeros(width, dtype=np.float32)
+        names = [self.constant(f"batch_norm{index}_{what}", value) for what, value in
+                 (("gamma", gamma), ("beta", beta), ("moving_mean", params[0]),
+                  ("moving_variance", params[1]))]
+        return self.op("BatchNormalization", [x, *names], epsilon=float(layer["epsilon"]))
+
+    def relu(self, x, layer, index):
+        # Keras's relu(x, negative_slope, max_value, threshold): x above the threshold (else
+        # 0), clipped to [0, max_value], less negative_slope * relu(threshold - x).
+        threshold = self.scalar(layer["threshold"])
+        zero = self.scalar(0.0)
+        positive = self.op("Where", [self.op("Greater", [x, threshold]), x, zero])
+        positive = self.op("Clip", [positive, zero, self.scalar(layer["max_value"])])
+        if layer["negative_slope"] == 0.0:
+            return positive
+        below = self.op("Relu", [self.op("Sub", [threshold, x])])
+        return self.op("Sub", [positive, self.op("Mul", [below,
+                                                         self.scalar(layer["negative_slope"])])])
+
+    def prelu(self, x, layer, index):
+        return self.op("PRelu", [x, self.constant(f"prelu{index}_alpha", layer["params"][0])])
+
+    def rescaling(self, x, layer, index):
+        scaled = self.op("Mul", [x, self.scalar(layer["factor"])])
+        return self.op("Add", [scaled, self.scalar(layer["offset"])])
+
+    def unit_normalization(self, x, layer, index):
+        # Keras's normalize: x * min(rsqrt(sum(x^2)), 1 / 1e-12) over the last axis.
+        squares = self.op("ReduceSumSquare", [x], axes=[-1], keepdims=1)
+        inverse = self.op("Reciprocal", [self.op("Sqrt", [squares])])
+        return self.op("Mul", [x, self.op("Min", [inverse, self.scalar(1e12)])])
 
     def scalar(self, value):
         return self.constant("c", np.array(value, dtype=np.float32))

@@ -1,9 +1,14 @@
 """Keras layers for dense networks."""
 
-from densefit.layers.core import (Activation, Dense, Dropout, Flatten, Input, InputLayer,
-                                  KerasTensor)
+from densefit.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from densefit.layers.core import (Activation, Dense, Dropout, Flatten, Identity, Input,
+                                  InputLayer, KerasTensor)
 from densefit.layers.layer import Layer
-from densefit.layers.normalization import LayerNormalization
+from densefit.layers.normalization import (BatchNormalization, LayerNormalization,
+                                           UnitNormalization)
+from densefit.layers.preprocessing import Rescaling
+from densefit.layers.reshaping import Reshape
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "KerasTensor",
-           "Layer", "LayerNormalization"]
+__all__ = ["Activation", "BatchNormalization", "Dense", "Dropout", "ELU", "Flatten", "Identity",
+           "Input", "InputLayer", "KerasTensor", "Layer", "LayerNormalization", "LeakyReLU",
+           "PReLU", "ReLU", "Rescaling", "Reshape", "Softmax", "UnitNormalization"]

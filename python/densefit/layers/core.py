@@ -362,3 +362,19 @@ class Flatten(Layer):
         config = super().get_config()
         config["data_format"] = self.data_format or "channels_last"
         return config
+
+
+class Identity(Layer):
+    """Identity layer: returns its input unchanged (a placeholder, e.g. where a model
+    builder may or may not put a layer). It costs nothing in the native network.
+
+    Args:
+        **kwargs: Base layer keyword arguments, such as `name` and `input_shape`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> x = keras.Input(shape=(5,))
+    >>> keras.layers.Identity()(x).shape
+    (None, 5)
+    """

@@ -3,17 +3,17 @@ parameter arena once the model is built."""
 
 import itertools
 import math
-import re
 from collections import defaultdict
 
 from densefit import user_code
+from densefit.naming import to_snake_case
 from densefit.variables import Variable, assign_all
 
 _name_counters = defaultdict(itertools.count)
 
 
 def _unique_name(cls_name):
-    base = re.sub(r"(?<!^)(?=[A-Z])", "_", cls_name).lower()
+    base = to_snake_case(cls_name)
     n = next(_name_counters[base])
     return base if n == 0 else f"{base}_{n}"
 
@@ -114,8 +114,13 @@ class Layer:
         """[(name, shape)] in Keras order, matching the arena segments native_spec makes."""
         return []
 
+    # Weights the layer updates itself rather than the optimizer (BatchNormalization's
+    # moving statistics): listed in non_trainable_weights whatever `trainable` says.
+    _STATE_WEIGHTS = ()
+
     def _bind(self, arrays, model):
-        self._variables = [Variable(a, f"{self.name}/{n}", self) for a, n in arrays]
+        self._variables = [Variable(a, f"{self.name}/{n}", self,
+                                    trainable=n not in self._STATE_WEIGHTS) for a, n in arrays]
         self._model = model
         self.built = True
 
@@ -169,13 +174,14 @@ class Layer:
 
     @property
     def trainable_weights(self):
-        return list(self._variables) if self._trainable else []
+        return [v for v in self._variables if v.trainable]
 
     trainable_variables = trainable_weights
 
     @property
     def non_trainable_weights(self):
-        return [] if self._trainable else list(self._variables)
+        # Keras: a frozen layer's weights all, in order; else those that are not trainable.
+        return [v for v in self._variables if not v.trainable]
 
     def get_weights(self):
         return [v.numpy() for v in self._variables]

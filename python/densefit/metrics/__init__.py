@@ -7,7 +7,7 @@ MeanMetricWrapper), accuracy.py, confusion.py (counts, Precision, Recall, AUC, "
 confusion_matrix.py, f_score.py, r2.py, loss_metrics.py (MSE, MAE, crossentropies...),
 correlation.py (CosineSimilarity, Pearson and concordance correlations), iou.py (IoU family),
 weights.py (Keras's sample-weight broadcasting as native row weights), resolve.py (names and
-compile()'s resolution)."""
+compile()'s resolution), directions.py (which way each metric improves)."""
 
 from densefit.metrics.accuracy import (Accuracy, BinaryAccuracy, CategoricalAccuracy,
                                        SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy,
@@ -36,6 +36,9 @@ from densefit.metrics.r2 import R2Score
 from densefit.metrics.reduction import Mean, MeanMetricWrapper, Sum
 from densefit.metrics.resolve import deserialize, get, resolve, serialize
 from densefit.metrics.resolve import LOSS_FUNCTIONS as _LOSS_FUNCTIONS
+from densefit.metrics.directions import set_directions as _set_directions
+
+_set_directions(globals())
 
 # keras.metrics also exports the loss functions (keras.metrics.mean_squared_error, ...).
 globals().update(_LOSS_FUNCTIONS)

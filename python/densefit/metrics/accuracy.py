@@ -4,9 +4,18 @@ per-sample functions, in densefit.ops (MeanMetricWrapper around them runs native
 import numpy as np
 
 from densefit import ops
-from densefit.metrics.base import NativeMetric
+from densefit.metrics.base import NativeMetric, document
 from densefit.metrics.reduction import native_function
 from densefit.ops.keras_semantics import squeeze_or_expand_to_same_rank
+
+
+# Argument texts the top-k accuracies share (see base.ARG_DOCS).
+_ARGS = {
+    "k": """k: (Optional) Number of top elements to look at for computing accuracy.
+            Defaults to `5`.""",
+    "frequency": """This metric accumulates a (weighted) total of matches and their
+    count; the result is `total / count`.""",
+}
 
 
 def _check_k(k):
@@ -15,8 +24,34 @@ def _check_k(k):
     return int(k)
 
 
+@document(_ARGS)
 class Accuracy(NativeMetric):
-    """How often predictions equal labels exactly."""
+    """Calculates how often predictions equal labels.
+
+    Every value of `y_pred` is compared with the value of `y_true` at its place (after the
+    ranks are matched as Keras does); a match counts 1.
+
+    {frequency}
+
+    {sample_weight}
+
+    Args:
+        {name}
+        {dtype}
+
+    Example:
+
+    >>> import densefit as keras
+    >>> m = keras.metrics.Accuracy()
+    >>> m.update_state([[1], [2], [3], [4]], [[0], [2], [3], [4]])
+    >>> float(m.result())
+    0.75
+    >>> m.reset_state()
+    >>> m.update_state([[1], [2], [3], [4]], [[0], [2], [3], [4]],
+    ...                sample_weight=[1, 1, 0, 0])
+    >>> float(m.result())
+    0.5
+    """
 
     _kind = "accuracy"
     _values = "elementwise"
@@ -25,8 +60,36 @@ class Accuracy(NativeMetric):
         super().__init__(name=name, dtype=dtype)
 
 
+@document(_ARGS)
 class BinaryAccuracy(NativeMetric):
-    """How often `y_pred > threshold` equals the label."""
+    """Calculates how often predictions match binary labels.
+
+    Every prediction is read as 1 if it is greater than `threshold`, else 0, and compared with
+    its label.
+
+    {frequency}
+
+    {sample_weight}
+
+    Args:
+        {name}
+        {dtype}
+        threshold: (Optional) Float representing the threshold for deciding whether
+            prediction values are 1 or 0. Defaults to `0.5`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> m = keras.metrics.BinaryAccuracy()
+    >>> m.update_state([[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]])
+    >>> float(m.result())
+    0.75
+    >>> m.reset_state()
+    >>> m.update_state([[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]],
+    ...                sample_weight=[1, 0, 0, 1])
+    >>> float(m.result())
+    0.5
+    """
 
     _kind = "binary_accuracy"
     _values = "elementwise"
@@ -44,8 +107,35 @@ class BinaryAccuracy(NativeMetric):
         return {**super().get_config(), "threshold": self.threshold}
 
 
+@document(_ARGS)
 class CategoricalAccuracy(NativeMetric):
-    """How often the argmax of the prediction is the argmax of the one-hot label."""
+    """Calculates how often predictions match one-hot labels.
+
+    A sample matches when the argmax of `y_pred` is the argmax of `y_true`; you can provide
+    logits of classes as `y_pred`, since argmax of logits and probabilities are the same.
+    `y_true` holds one-hot rows (use `keras.utils.to_categorical` to expand class ids).
+
+    {frequency}
+
+    {sample_weight}
+
+    Args:
+        {name}
+        {dtype}
+
+    Example:
+
+    >>> import densefit as keras
+    >>> m = keras.metrics.CategoricalAccuracy()
+    >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
+    >>> float(m.result())
+    0.5
+    >>> m.reset_state()
+    >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]],
+    ...                sample_weight=[0.7, 0.3])
+    >>> round(float(m.result()), 4)
+    0.3
+    """
 
     _kind = "categorical_accuracy"
 
@@ -53,8 +143,35 @@ class CategoricalAccuracy(NativeMetric):
         super().__init__(name=name, dtype=dtype)
 
 
+@document(_ARGS)
 class SparseCategoricalAccuracy(NativeMetric):
-    """How often the argmax of the prediction is the integer label."""
+    """Calculates how often predictions match integer labels.
+
+    A sample matches when the argmax of `y_pred` equals its integer label in `y_true` (one
+    class id per sample); you can provide logits of classes as `y_pred`, since argmax of
+    logits and probabilities are the same.
+
+    {frequency}
+
+    {sample_weight}
+
+    Args:
+        {name}
+        {dtype}
+
+    Example:
+
+    >>> import densefit as keras
+    >>> m = keras.metrics.SparseCategoricalAccuracy()
+    >>> m.update_state([[2], [1]], [[0.1, 0.6, 0.3], [0.05, 0.95, 0]])
+    >>> float(m.result())
+    0.5
+    >>> m.reset_state()
+    >>> m.update_state([[2], [1]], [[0.1, 0.6, 0.3], [0.05, 0.95, 0]],
+    ...                sample_weight=[0.7, 0.3])
+    >>> round(float(m.result()), 4)
+    0.3
+    """
 
     _kind = "sparse_categorical_accuracy"
     _sparse_labels = True
@@ -63,8 +180,33 @@ class SparseCategoricalAccuracy(NativeMetric):
         super().__init__(name=name, dtype=dtype)
 
 
+@document(_ARGS)
 class TopKCategoricalAccuracy(NativeMetric):
-    """How often the one-hot label's class is among the k highest predictions."""
+    """Computes how often targets are in the top `K` predictions.
+
+    A sample matches when the class of its one-hot label (the argmax of `y_true`) is among
+    the `k` highest values of `y_pred`.
+
+    {frequency}
+
+    Args:
+        {k}
+        {name}
+        {dtype}
+
+    Example:
+
+    >>> import densefit as keras
+    >>> m = keras.metrics.TopKCategoricalAccuracy(k=2)
+    >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.5, 0.3, 0.2], [0.05, 0.95, 0]])
+    >>> float(m.result())
+    0.5
+    >>> m.reset_state()
+    >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.5, 0.3, 0.2], [0.05, 0.95, 0]],
+    ...                sample_weight=[0.7, 0.3])
+    >>> round(float(m.result()), 4)
+    0.3
+    """
 
     _kind = "top_k_categorical_accuracy"
 
@@ -79,9 +221,43 @@ class TopKCategoricalAccuracy(NativeMetric):
         return {**super().get_config(), "k": self.k}
 
 
+@document(_ARGS)
 class SparseTopKCategoricalAccuracy(NativeMetric):
-    """How often the integer label is among the k highest predictions (or, with
-    from_sorted_ids=True, among the first k class ids of y_pred)."""
+    """Computes how often integer targets are in the top `K` predictions.
+
+    By default `y_true` holds one class id per sample and `y_pred` the scores of every class
+    (shape `(batch_size, num_classes)`); a sample matches when its class is among the `k`
+    highest scores. With `from_sorted_ids=True`, `y_pred` holds instead the ids of the top
+    `N >= k` classes of each sample, sorted from highest score to lowest, and a sample matches
+    when its class is among the first `k` of them.
+
+    {frequency}
+
+    Args:
+        {k}
+        {name}
+        {dtype}
+        from_sorted_ids: (Optional) When `False`, `y_pred` contains the unsorted scores of
+            all possible classes; when `True`, the sorted ids of the top classes. Defaults
+            to `False`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> m = keras.metrics.SparseTopKCategoricalAccuracy(k=1)
+    >>> m.update_state([2, 1], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
+    >>> float(m.result())
+    0.5
+    >>> m.reset_state()
+    >>> m.update_state([2, 1], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]],
+    ...                sample_weight=[0.7, 0.3])
+    >>> round(float(m.result()), 4)
+    0.3
+    >>> m = keras.metrics.SparseTopKCategoricalAccuracy(k=1, from_sorted_ids=True)
+    >>> m.update_state([2, 1], [[1, 0, 3], [1, 2, 3]])
+    >>> float(m.result())
+    0.5
+    """
 
     _kind = "sparse_top_k_categorical_accuracy"
     _sparse_labels = True

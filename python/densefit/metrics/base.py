@@ -7,25 +7,94 @@ the native training step, which updates it as each batch is computed, so after `
 `evaluate` the object holds the counts of the last run, as Keras's metric variables do.
 """
 
-import re
+import inspect
 
 import numpy as np
 
 from densefit._native import core
 from densefit.metrics import weights
+from densefit.naming import to_snake_case
 from densefit.ops.keras_semantics import squeeze_or_expand_to_same_rank
 
 
-def _snake_case(name):
-    # Keras's naming.to_snake_case
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+_snake_case = to_snake_case
 
 
+# Argument texts that metric docstrings share, written once. A docstring names them in its
+# Args section (`{name}`, `{dtype}`, or a family's own table's, such as `{thresholds}`) and
+# `document` formats them in; `{name}` states the class's own default name. Each text is
+# indented for an Args entry of a class docstring (continuation lines at 12 spaces).
+ARG_DOCS = {
+    "dtype": """dtype: (Optional) Data type of the metric result: `None` (i.e. `"float32"`),
+            `"float32"` or `"float64"`. The result (and `variables`) are cast to it.
+            Defaults to `None`.""",
+    "sample_weight": """If `sample_weight` is `None`, weights default to 1. Use `sample_weight` of 0
+    to mask values.""",
+}
+_NAME_DOC = "name: (Optional) String name of the metric instance. Defaults to\n            {}."
+
+
+def _name_doc(cls):
+    default = inspect.signature(cls.__init__).parameters["name"].default
+    if default is not None:
+        return _NAME_DOC.format(f'`"{default}"`')
+    name = getattr(cls, "_default_name", None) or _snake_case(cls.__name__)
+    return _NAME_DOC.format(f'`None`, which names it `"{name}"`')
+
+
+def document(*tables):
+    """Class decorator (or a call on a class a factory made) that formats the shared
+    argument texts into the class's docstring: `{name}`, those of `ARG_DOCS` and those of
+    `tables` (dicts of a family's own texts). Literal braces are written `{{` and `}}`."""
+    def apply(cls):
+        texts = {"name": _name_doc(cls), **ARG_DOCS}
+        for table in tables:
+            texts.update(table)
+        cls.__doc__ = cls.__doc__.format(**texts)
+        return cls
+    return apply
+
+
+@document()
 class Metric:
-    """Base of all metrics (Keras's `keras.metrics.Metric`). Subclasses implement
-    `update_state`, `result` and `reset_state`; built-in metrics do it natively."""
+    """Encapsulates metric logic and state (Keras's `keras.metrics.Metric`).
+
+    A metric accumulates state over batches: `update_state(...)` adds a batch, `result()`
+    computes the metric from the state so far and `reset_state()` clears it; calling the
+    metric updates it and returns the result. A subclass implements those three methods and
+    keeps its state in Python (or NumPy) attributes. densefit's built-in metrics keep theirs
+    in native state instead, which `compile()` hands to the native training step; a metric
+    written in Python is used standalone (its `native()` raises `TypeError` in `compile()`):
+    wrap a per-sample function in `MeanMetricWrapper` to compile it.
+
+    Args:
+        name: (Optional) String name of the metric instance. Defaults to `None`, i.e. the
+            snake-case class name.
+        {dtype}
+
+    Example:
+
+    >>> import densefit as keras
+    >>> class Total(keras.metrics.Metric):
+    ...     def __init__(self, name="total", dtype=None):
+    ...         super().__init__(name=name, dtype=dtype)
+    ...         self.total = 0.0
+    ...     def update_state(self, values):
+    ...         self.total += float(sum(values))
+    ...     def result(self):
+    ...         return self.total
+    ...     def reset_state(self):
+    ...         self.total = 0.0
+    >>> m = Total()
+    >>> m.update_state([1.0, 2.0])
+    >>> m.update_state([3.5])
+    >>> m.result()
+    6.5
+    >>> m.name
+    'total'
+    """
+
+    _direction = None  # "up" or "down" where Keras gives one (directions.py)
 
     def __init__(self, name=None, dtype=None):
         if name is not None and not isinstance(name, str):

@@ -3,16 +3,47 @@ accumulates it natively during fit/evaluate, and a one-call helper."""
 
 import numpy as np
 
-from densefit.metrics.base import NativeMetric, as_batch
+from densefit.metrics.base import NativeMetric, as_batch, document
 
 
+@document()
 class ConfusionMatrix(NativeMetric):
-    """Weighted counts of (true class, predicted class), rows = true class (Keras's
-    metrics_utils.confusion_matrix layout); for binary models `[[TN, FP], [FN, TP]]`.
+    """Accumulates the confusion matrix of the predictions (densefit's own; Keras has none).
+
+    The result is the matrix of (weighted) counts of (true class, predicted class), rows =
+    true class, as Keras's `metrics_utils.confusion_matrix` lays it out; for binary models
+    it is `[[TN, FP], [FN, TP]]`, also read as the `true_negatives`, `false_positives`,
+    `false_negatives` and `true_positives` properties.
 
     The predicted class is `y_pred > threshold` for one-column (sigmoid) outputs, else the
-    argmax; the true class is a class id or the argmax of a one-hot row. Compiled into a model,
-    `result()` after `evaluate` is the matrix of that evaluation (the logs carry it too)."""
+    argmax of the row; the true class is a class id or the argmax of a one-hot row.
+    Compiled into a model, `result()` after `evaluate` is the matrix of that evaluation (the
+    logs carry it too).
+
+    {sample_weight}
+
+    Args:
+        num_classes: (Optional) The number of classes, at least 2. Defaults to `None`: the
+            number of prediction columns of the first batch (at least 2).
+        threshold: (Optional) Float. A one-column prediction greater than `threshold` is
+            class 1, else class 0. Defaults to `0.5`.
+        {name}
+        {dtype}
+
+    Example:
+
+    >>> import densefit as keras
+    >>> m = keras.metrics.ConfusionMatrix()
+    >>> m.update_state([0, 1, 1, 0], [[0.2], [0.7], [0.4], [0.9]])
+    >>> m.result().tolist()
+    [[1.0, 1.0], [1.0, 1.0]]
+    >>> float(m.true_positives)
+    1.0
+    >>> m = keras.metrics.ConfusionMatrix(num_classes=3)
+    >>> m.update_state([0, 2, 1], [[0.8, 0.1, 0.1], [0.2, 0.2, 0.6], [0.5, 0.3, 0.2]])
+    >>> m.result().tolist()
+    [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
 
     _kind = "confusion_matrix"
 

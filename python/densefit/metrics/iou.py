@@ -11,11 +11,59 @@ import warnings
 
 import numpy as np
 
-from densefit.metrics.base import Metric
+from densefit.metrics.base import Metric, document
 from densefit.ops import argmax
 from densefit.ops.keras_semantics import broadcast_to_like_jax, multiply_like_jax
 
 EPSILON = 1e-7
+
+# Argument texts and paragraphs the IoU docstrings share (see base.ARG_DOCS).
+_SPARSE = """ Whether {} are encoded using integers (class ids) or dense
+            floating point vectors. If `False`, the `argmax` function over `axis` is used
+            to determine each sample's most likely associated label. Defaults to `{}`."""
+_ARGS = {
+    "formula": """Formula:
+
+    ```python
+    iou = true_positives / (true_positives + false_positives + false_negatives)
+    ```
+
+    Intersection-Over-Union is a common evaluation metric for semantic image segmentation.
+    To compute IoUs, the predictions are accumulated in a confusion matrix, weighted by
+    `sample_weight`, and the metric is then calculated from it. densefit keeps that matrix
+    in NumPy: the metric is used standalone (`update_state` / `result`, e.g. on
+    `model.predict`'s output) and cannot be compiled into a model.""",
+    "int_weights": """If `sample_weight` is `None`, weights default to 1. Use
+    `sample_weight` of 0 to mask values. With the default integer `dtype`, weights are
+    truncated to integers (as in Keras): pass `dtype="float32"` for fractional weights.""",
+    "num_classes": """num_classes: The possible number of labels the prediction task can have. A
+            confusion matrix of shape `(num_classes, num_classes)` is allocated.""",
+    "target_class_ids": """target_class_ids: A tuple or list of target class ids for which
+            the metric is returned. To compute IoU for a specific class, a list (or tuple)
+            of a single id value should be provided.""",
+    "dtype": """dtype: (Optional) Data type of the confusion matrix, of the class ids and of the
+            weights, which are cast to it: `None` or `"int"` (i.e. `"int32"`) or a NumPy
+            dtype name. The result is float32. Defaults to `None`.""",
+    "ignore_class": """ignore_class: (Optional) Integer. The ID of a class to be ignored
+            during metric computation. This is useful, for example, in segmentation
+            problems featuring a "void" class (commonly -1 or 255) in segmentation maps.
+            Defaults to `None` (all classes are considered).""",
+    "sparse_y_true": "sparse_y_true:" + _SPARSE.format("labels", True),
+    "sparse_y_pred": "sparse_y_pred:" + _SPARSE.format("predictions", True),
+    "onehot_sparse_y_pred": "sparse_y_pred:" + _SPARSE.format("predictions", False),
+    "axis": """axis: (Optional) The dimension containing the logits (the one `argmax` reads).
+            Defaults to `-1`.""",
+    "onehot_inputs": """>>> y_true = [[0, 0, 1], [1, 0, 0], [0, 1, 0], [1, 0, 0]]
+    >>> y_pred = [[0.2, 0.3, 0.5], [0.1, 0.2, 0.7], [0.5, 0.3, 0.1], [0.1, 0.4, 0.5]]""",
+    "onehot_cm": """>>> # cm = [[0, 0, 0.2+0.4],
+    >>> #       [0.3, 0, 0],
+    >>> #       [0, 0, 0.1]]
+    >>> # sum_row = [0.3, 0, 0.7], sum_col = [0.6, 0.3, 0.1], true_positives = [0, 0, 0.1]""",
+    "onehot": """The labels are one-hot encoded (the last axis has one dimension per class), and so
+    by default are the predictions (probabilities or logits); both are converted back into
+    integer format by taking the argmax over `axis`. Make sure that `num_classes` is equal
+    to the number of classes in the data: out-of-range ids are not counted.""",
+}
 
 
 def _dtype_name(dtype):
@@ -75,8 +123,48 @@ class _IoUBase(Metric):
                         f"output")
 
 
+@document(_ARGS)
 class IoU(_IoUBase):
-    """The IoU of the `target_class_ids`, averaged over those present."""
+    """Computes the Intersection-Over-Union metric for specific target classes.
+
+    {formula}
+
+    {int_weights}
+
+    Note, this class first computes IoUs for all individual classes, then returns the mean
+    of IoUs for the classes that are specified by `target_class_ids` (among those that
+    occur: a class with no label and no prediction is left out of the mean). If
+    `target_class_ids` has only one id value, the IoU of that specific class is returned.
+
+    Args:
+        {num_classes}
+        {target_class_ids}
+        {name}
+        {dtype}
+        {ignore_class}
+        {sparse_y_true}
+        {sparse_y_pred}
+        {axis}
+
+    Example:
+
+    >>> import densefit as keras
+    >>> # cm = [[1, 1],
+    >>> #       [1, 1]]
+    >>> # sum_row = [2, 2], sum_col = [2, 2], true_positives = [1, 1]
+    >>> # iou = true_positives / (sum_row + sum_col - true_positives)) = [0.33, 0.33]
+    >>> m = keras.metrics.IoU(num_classes=2, target_class_ids=[0])
+    >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
+    >>> round(float(m.result()), 4)
+    0.3333
+    >>> m = keras.metrics.IoU(num_classes=2, target_class_ids=[1], dtype="float32")
+    >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1], sample_weight=[0.3, 0.3, 0.3, 0.1])
+    >>> # cm = [[0.3, 0.3],
+    >>> #       [0.3, 0.1]]
+    >>> # iou = [0.3 / (0.6 + 0.6 - 0.3), 0.1 / (0.4 + 0.4 - 0.1)] = [0.33, 0.14]
+    >>> round(float(m.result()), 4)
+    0.1429
+    """
 
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
                  sparse_y_true=True, sparse_y_pred=True, axis=-1):
@@ -110,8 +198,47 @@ class IoU(_IoUBase):
                 "axis": self.axis}
 
 
+@document(_ARGS)
 class BinaryIoU(IoU):
-    """IoU of two classes, predictions `>= threshold` being class 1."""
+    """Computes the Intersection-Over-Union metric for class 0 and/or 1.
+
+    {formula}
+
+    {int_weights}
+
+    This class can be used to compute IoUs for a binary classification task where the
+    predictions are provided as probabilities or logits. First `threshold` is applied to
+    the predicted values: those below `threshold` are converted to class 0 and those at or
+    above it to class 1. IoUs for classes 0 and 1 are then computed, and the mean of IoUs for
+    the classes that are specified by `target_class_ids` is returned.
+
+    Args:
+        target_class_ids: A tuple or list of target class ids for which the metric is
+            returned. Options are `[0]`, `[1]`, or `[0, 1]`. With `[0]` (or `[1]`), the IoU
+            metric for class 0 (or class 1, respectively) is returned. With `[0, 1]`, the
+            mean of IoUs for the two classes is returned. Defaults to `(0, 1)`.
+        threshold: A threshold that applies to the predictions to convert them to predicted
+            class 0 if the value is below `threshold` or predicted class 1 otherwise.
+            Defaults to `0.5`.
+        {name}
+        {dtype}
+
+    Example:
+
+    >>> import densefit as keras
+    >>> m = keras.metrics.BinaryIoU(target_class_ids=[0, 1], threshold=0.3)
+    >>> m.update_state([0, 1, 0, 1], [0.1, 0.2, 0.4, 0.7])
+    >>> round(float(m.result()), 4)
+    0.3333
+    >>> m = keras.metrics.BinaryIoU(target_class_ids=[0, 1], threshold=0.3, dtype="float32")
+    >>> m.update_state([0, 1, 0, 1], [0.1, 0.2, 0.4, 0.7], sample_weight=[0.2, 0.3, 0.4, 0.1])
+    >>> # cm = [[0.2, 0.4],
+    >>> #       [0.3, 0.1]]
+    >>> # sum_row = [0.6, 0.4], sum_col = [0.5, 0.5], true_positives = [0.2, 0.1]
+    >>> # iou = [0.222, 0.125]
+    >>> round(float(m.result()), 4)
+    0.1736
+    """
 
     def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
         super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name,
@@ -127,8 +254,40 @@ class BinaryIoU(IoU):
                 "name": self.name, "dtype": self.dtype}
 
 
+@document(_ARGS)
 class MeanIoU(IoU):
-    """IoU averaged over every class."""
+    """Computes the mean Intersection-Over-Union metric.
+
+    {formula}
+
+    {int_weights}
+
+    Note that this class first computes IoUs for all individual classes, then returns the
+    mean of these values (over the classes that occur).
+
+    Args:
+        {num_classes}
+        {name}
+        {dtype}
+        {ignore_class}
+        {sparse_y_true}
+        {sparse_y_pred}
+        {axis}
+
+    Example:
+
+    >>> import densefit as keras
+    >>> # Each class has 1 true positive of 3 (2 labels + 2 predictions - 1):
+    >>> # result = (1 / 3 + 1 / 3) / 2 = 0.33
+    >>> m = keras.metrics.MeanIoU(num_classes=2)
+    >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
+    >>> round(float(m.result()), 4)
+    0.3333
+    >>> m = keras.metrics.MeanIoU(num_classes=2, dtype="float32")
+    >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1], sample_weight=[0.3, 0.3, 0.3, 0.1])
+    >>> round(float(m.result()), 4)
+    0.2381
+    """
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
                  sparse_y_true=True, sparse_y_pred=True, axis=-1):
@@ -142,8 +301,37 @@ class MeanIoU(IoU):
                 "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
 
 
+@document(_ARGS)
 class OneHotIoU(IoU):
-    """IoU with one-hot labels (and by default probabilities, argmax'd)."""
+    """Computes the Intersection-Over-Union metric for one-hot encoded labels.
+
+    {formula}
+
+    {int_weights}
+
+    {onehot}
+    Then the same computation steps as for the base `IoU` class apply.
+
+    Args:
+        {num_classes}
+        {target_class_ids}
+        {name}
+        {dtype}
+        {ignore_class}
+        {onehot_sparse_y_pred}
+        {axis}
+
+    Example:
+
+    >>> import densefit as keras
+    {onehot_inputs}
+    >>> m = keras.metrics.OneHotIoU(num_classes=3, target_class_ids=[0, 2], dtype="float32")
+    >>> m.update_state(y_true, y_pred, sample_weight=[0.1, 0.2, 0.3, 0.4])
+    {onehot_cm}
+    >>> # iou = (0 / (0.3 + 0.6 - 0) + 0.1 / (0.7 + 0.1 - 0.1)) / 2
+    >>> round(float(m.result()), 4)
+    0.0714
+    """
 
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
                  sparse_y_pred=False, axis=-1):
@@ -157,8 +345,36 @@ class OneHotIoU(IoU):
                 "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
 
 
+@document(_ARGS)
 class OneHotMeanIoU(MeanIoU):
-    """MeanIoU with one-hot labels (and by default probabilities, argmax'd)."""
+    """Computes mean Intersection-Over-Union metric for one-hot encoded labels.
+
+    {formula}
+
+    {int_weights}
+
+    {onehot}
+    Then the same computation steps as for the base `MeanIoU` class apply.
+
+    Args:
+        {num_classes}
+        {name}
+        {dtype}
+        {ignore_class}
+        {onehot_sparse_y_pred}
+        {axis}
+
+    Example:
+
+    >>> import densefit as keras
+    {onehot_inputs}
+    >>> m = keras.metrics.OneHotMeanIoU(num_classes=3, dtype="float32")
+    >>> m.update_state(y_true, y_pred, sample_weight=[0.1, 0.2, 0.3, 0.4])
+    {onehot_cm}
+    >>> # iou = (0 + 0 + 0.1 / (0.7 + 0.1 - 0.1)) / 3
+    >>> round(float(m.result()), 4)
+    0.0476
+    """
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
                  sparse_y_pred=False, axis=-1):

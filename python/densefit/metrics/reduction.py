@@ -4,7 +4,7 @@ import numpy as np
 
 from densefit._native import core
 from densefit.metrics import weights
-from densefit.metrics.base import Metric, _row_count, as_batch, per_output_rows
+from densefit.metrics.base import Metric, _row_count, as_batch, document, per_output_rows
 
 # How compile() turns a Python function into a native per-sample expression. The expression
 # module registers it (set_callable_compiler); until then, compiling a MeanMetricWrapper
@@ -54,8 +54,32 @@ def _same_rank(x1, x2):
     return x1, x2
 
 
+@document()
 class Sum(Metric):
-    """The (weighted) sum of the values passed to update_state."""
+    """Compute the (weighted) sum of the given values.
+
+    For example, if `values` is `[1, 3, 5, 7]` then their sum is 16. If `sample_weight` was
+    specified as `[1, 1, 0, 0]` then the sum would be 4. Values of higher rank are weighted
+    by weights of matching or lower rank (broadcast over the remaining axes) and then summed.
+    The state is one total, kept in Python; `Sum` takes values rather than
+    `(y_true, y_pred)`, so it is used standalone, not in `compile()`.
+
+    Args:
+        {name}
+        {dtype}
+
+    Example:
+
+    >>> import densefit as keras
+    >>> m = keras.metrics.Sum()
+    >>> m.update_state([1, 3, 5, 7])
+    >>> float(m.result())
+    16.0
+    >>> m.reset_state()
+    >>> m.update_state([1, 3, 5, 7], sample_weight=[1, 1, 0, 0])
+    >>> float(m.result())
+    4.0
+    """
 
     def __init__(self, name="sum", dtype=None):
         super().__init__(name=name, dtype=dtype)
@@ -76,9 +100,32 @@ class Sum(Metric):
         return [np.asarray(self._total, dtype=self.dtype)]
 
 
+@document()
 class Mean(Metric):
-    """The (weighted) mean of the values passed to update_state; each sample's values are
-    averaged first, as Keras does."""
+    """Compute the (weighted) mean of the given values.
+
+    For example, if values is `[1, 3, 5, 7]` then the mean is 4. If `sample_weight` was
+    specified as `[1, 1, 0, 0]` then the mean would be 2. As in Keras, the values of each
+    sample (the axes after the first) are averaged first. The state is a total and a count,
+    kept in Python; the result is `total / count` (0 before any update). `Mean` takes values
+    rather than `(y_true, y_pred)`, so it is used standalone, not in `compile()`.
+
+    Args:
+        {name}
+        {dtype}
+
+    Example:
+
+    >>> import densefit as keras
+    >>> m = keras.metrics.Mean()
+    >>> m.update_state([1, 3, 5, 7])
+    >>> float(m.result())
+    4.0
+    >>> m.reset_state()
+    >>> m.update_state([1, 3, 5, 7], sample_weight=[1, 1, 0, 0])
+    >>> float(m.result())
+    2.0
+    """
 
     def __init__(self, name="mean", dtype=None):
         super().__init__(name=name, dtype=dtype)
@@ -105,11 +152,36 @@ class Mean(Metric):
         return [np.asarray(self._total, dtype=self.dtype), np.asarray(self._count, dtype=self.dtype)]
 
 
+@document()
 class MeanMetricWrapper(Mean):
-    """The mean of `fn(y_true, y_pred, **kwargs)` over samples. A densefit metric or loss
-    function (registered with `native_function`) runs natively, standalone and compiled; any
-    other function is evaluated on the NumPy arrays standalone, and compile() hands it to the
-    expression compiler (set_callable_compiler)."""
+    """Wrap a stateless metric function with the `Mean` metric.
+
+    You could use this class to quickly build a mean metric from a function. The function
+    needs to have the signature `fn(y_true, y_pred, **kwargs)` and return per-sample values;
+    `result()` returns their (weighted) mean over all samples seen so far.
+
+    A densefit metric or loss function (`keras.metrics.binary_accuracy`,
+    `keras.losses.mean_squared_error`, ...) runs natively, standalone and compiled. Any other
+    function is evaluated on the NumPy arrays when used standalone; `compile()` traces it
+    into the native training step, so it should be written with `keras.ops`.
+
+    Args:
+        fn: The metric function to wrap, with signature `fn(y_true, y_pred, **kwargs)`.
+        name: (Optional) String name of the metric instance. Defaults to `None`, i.e. the
+            name of `fn` (`"mean_metric_wrapper"` if it has none).
+        {dtype}
+        **kwargs: Keyword arguments to pass on to `fn`.
+
+    Example:
+
+    >>> import densefit as keras
+    >>> def absolute_error(y_true, y_pred):
+    ...     return keras.ops.mean(keras.ops.abs(keras.ops.subtract(y_true, y_pred)), axis=-1)
+    >>> m = keras.metrics.MeanMetricWrapper(fn=absolute_error)
+    >>> m.update_state([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [0.0, 0.0]])
+    >>> float(m.result())
+    0.25
+    """
 
     def __init__(self, fn, name=None, dtype=None, **kwargs):
         if not callable(fn):

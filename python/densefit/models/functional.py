@@ -48,7 +48,7 @@ class Functional(Model):
     @property
     def layers(self):
         """The model's layers, its InputLayer first, as Keras lists a functional model's."""
-        return [self._input_layer] + list(self._layers)
+        return [self._input_layer] + list(self._items)
 
     @property
     def input(self):
@@ -61,4 +61,4 @@ class Functional(Model):
     @property
     def output_names(self):
         """The names of the layers that produce the outputs, as Keras gives them."""
-        return [self._layers[-1].name]
+        return [self._items[-1].name]

@@ -49,7 +49,8 @@ class Model(Trainer):
 
     def _init_chain(self, layers, trainable, name):
         self.name = name
-        self._layers = []
+        self._layers = []  # the layers the native network runs, models used as layers inlined
+        self._items = []   # model.layers: those layers, with each inner model as one item
         self._input_shape = None
         self._network = None
         self._rows_per_sample = 1
@@ -61,9 +62,12 @@ class Model(Trainer):
             self._add_layer(layer, rebuild=False)
         self._maybe_rebuild()
 
-    def _add_layer(self, layer, rebuild=True):
+    def _add_layer(self, layer, rebuild=True, item=True):
         if isinstance(layer, KerasTensor):
             layer = layer._layer
+        if isinstance(layer, Model):
+            self._add_model(layer, rebuild)
+            return
         if not isinstance(layer, Layer):
             raise TypeError(f"Only instances of `densefit.layers.Layer` can be added to a "
                             f"Sequential model. Received: {layer!r}")
@@ -79,10 +83,47 @@ class Model(Trainer):
             raise ValueError(f"All layers added to a Sequential model should have unique names. "
                              f"Name {layer.name!r} is already the name of a layer in this model.")
         self._layers.append(layer)
+        if item:
+            self._items.append(layer)
         if self._input_shape is not None:
             self._shapes()  # fail early on an impossible stack
         if rebuild:
             self._maybe_rebuild()
+
+    def _add_model(self, model, rebuild):
+        """A model used as a layer (Keras's `Sequential([model, Softmax()])`, or a model
+        called on a symbolic tensor): its layers run inlined in this model's network and
+        share their weights with `model` (models/shared_layers.py); `layers` lists it as one
+        item, as Keras does."""
+        if model is self or self in model._inner_models():
+            raise ValueError(f"Model {self.name!r} cannot contain itself")
+        if model._input_shape is not None:
+            if not self._layers and self._input_shape is None:
+                self._input_shape = model._input_shape
+            elif self._input_shape is not None and \
+                    tuple(self._shapes()[-1]) != tuple(model._input_shape):
+                raise ValueError(f"Input 0 of layer {model.name!r} is incompatible with the "
+                                 f"layer: expected shape={model.input_shape}, found shape="
+                                 f"{(None,) + tuple(self._shapes()[-1])}")
+        for layer in model._layers:
+            self._add_layer(layer, rebuild=False, item=False)
+        self._items.append(model)
+        if rebuild:
+            self._maybe_rebuild()
+
+    def _inner_models(self):
+        """The models used as layers in this one, at any depth."""
+        found = []
+        for item in self._items:
+            if isinstance(item, Model):
+                found += [item] + item._inner_models()
+        return found
+
+    def _frozen_by_inner_models(self):
+        """Layers an inner model with `trainable = False` freezes (Keras's trainable flag
+        reaches every sublayer)."""
+        return {id(layer) for model in self._inner_models() if not model._trainable
+                for layer in model._layers}
 
     def _maybe_rebuild(self):
         """As Keras: a model whose input shape is known is built at once; adding or popping
@@ -100,7 +141,7 @@ class Model(Trainer):
 
     @property
     def layers(self):
-        return list(self._layers)
+        return list(self._items)
 
     def get_layer(self, name=None, index=None):
         """The layer at `index` of `model.layers`, or the one named `name`."""
@@ -158,6 +199,15 @@ class Model(Trainer):
                 layer._node = (tensor, out)
             tensor = out
         self._chain_io = ([first], [tensor])
+
+    def _item_shapes(self):
+        """The sample shape before the first item of `layers` and after each one."""
+        shapes, flat = [tuple(self._input_shape)], self._shapes()
+        done = 0
+        for item in self._items:
+            done += len(item._layers) if isinstance(item, Model) else 1
+            shapes.append(tuple(flat[done]))
+        return shapes
 
     def _shapes(self):
         shapes = [tuple(self._input_shape)]
@@ -230,8 +280,10 @@ class Model(Trainer):
     def _sync_trainable(self):
         if self._network is None:
             return
+        frozen = self._frozen_by_inner_models()
         for index, layer in enumerate(self._native_layers):
-            self._network.set_trainable(index, layer.trainable and self._trainable)
+            self._network.set_trainable(
+                index, layer.trainable and self._trainable and id(layer) not in frozen)
 
     def _on_trainable_changed(self):
         if self._network is not None:
@@ -257,7 +309,9 @@ class Model(Trainer):
     def trainable_weights(self):
         if not self._trainable:
             return []
-        return [v for layer in self._layers for v in layer.trainable_weights]
+        frozen = self._frozen_by_inner_models()
+        return [v for layer in self._layers if id(layer) not in frozen
+                for v in layer.trainable_weights]
 
     trainable_variables = trainable_weights
 
@@ -265,7 +319,9 @@ class Model(Trainer):
     def non_trainable_weights(self):
         if not self._trainable:
             return self.weights
-        return [v for layer in self._layers for v in layer.non_trainable_weights]
+        frozen = self._frozen_by_inner_models()
+        return [v for layer in self._layers
+                for v in (layer.weights if id(layer) in frozen else layer.non_trainable_weights)]
 
     def get_weights(self):
         return read_all(self.weights)  # one weight version, even while another thread writes
@@ -290,6 +346,15 @@ class Model(Trainer):
         return (None,) + tuple(self._shapes()[-1])
 
     def __call__(self, x, training=False):
+        if isinstance(x, KerasTensor):  # the model as a layer of a functional model
+            if self._input_shape is None:
+                raise ValueError(f"Model {self.name!r} has no input shape yet: build it before "
+                                 f"calling it on a symbolic tensor")
+            if tuple(x.shape[1:]) != tuple(self._input_shape):
+                raise ValueError(f"Input 0 of layer {self.name!r} is incompatible with the "
+                                 f"layer: expected shape={self.input_shape}, found shape="
+                                 f"{x.shape}")
+            return KerasTensor(self._shapes()[-1], self.name, self, x._chain + [self])
         if not training:
             out = fast_path.forward(self, x)  # serving: one native pass, nothing else
             if out is not None:
@@ -348,8 +413,10 @@ class Model(Trainer):
     def get_config(self):
         """Keras's Functional config (layers with their inbound nodes, input_layers,
         output_layers): what Model.from_config, Keras and the .keras file read."""
+        from densefit.saving import refuse_inner_models
         from densefit.saving.model_config import _functional_config
 
+        refuse_inner_models(self, "write the config of")
         return _functional_config(self)
 
 
@@ -364,19 +431,26 @@ def _acts_on_last_axis(layer):
 def _row_layout(layers, shapes):
     """How the native network sees a sample: (rows per sample, values per row).
 
-    A layer that acts on the last axis (Dense, LayerNormalization, a softmax) and meets
-    samples of shape (t1, ..., features) does so per time step, as in Keras: each sample is
-    t1*... rows of `features` values (the native chain is row-wise), so a sequence output
-    (n, t, units) and temporal sample weights (n, t) come for free."""
-    first_dense = next((i for i, l in enumerate(layers) if _acts_on_last_axis(l)), None)
-    flatten_before = any(len(shapes[i]) > 1 and len(shapes[i + 1]) == 1
-                         for i in range(first_dense if first_dense is not None else len(layers)))
-    if len(shapes[0]) <= 1 or flatten_before or first_dense is None:
-        return 1, flat_size(shapes[0])
-    for i in range(first_dense, len(layers)):
-        if len(shapes[i + 1]) != len(shapes[i]):
-            raise ValueError(f"Layer {layers[i].name!r} changes the rank of per-time-step "
-                             f"outputs {shapes[i]} -> {shapes[i + 1]}: densefit runs Dense "
-                             f"(and other last-axis layers) over time steps only when no "
-                             f"Flatten follows them")
-    return flat_size(shapes[0][:-1]), shapes[0][-1]
+    The native chain is row-wise. A layer that acts on the last axis (Dense, a
+    normalization, a softmax) and meets samples of shape (t1, ..., features) does so per time
+    step, as in Keras: each sample is t1*... rows of `features` values, so a sequence output
+    (n, t, units) and temporal sample weights (n, t) come for free. Shape-only layers
+    (Flatten, Reshape) and element-wise ones regroup nothing in row-major memory. So every
+    last-axis layer, and the output (whose last axis the loss and metrics reduce), must see
+    the same number of rows per sample; a model that regroups rows between them is refused."""
+    acting = [i for i, layer in enumerate(layers) if _acts_on_last_axis(layer)]
+    seen = [(layers[i].name, shapes[i]) for i in acting]
+    seen.append(("the output", shapes[-1]))
+    if not acting:  # element-wise and shape-only layers: rows as the output groups them
+        seen = seen[-1:]
+    rows = flat_size(seen[0][1][:-1])
+    for name, shape in seen[1:]:
+        if flat_size(shape[:-1]) != rows:
+            first = seen[0][0]
+            raise ValueError(
+                f"densefit runs a model as rows of its last axis, and this one regroups them: "
+                f"{first!r} sees samples of shape {seen[0][1]} ({rows} row(s) of "
+                f"{seen[0][1][-1]}) but {name if name == 'the output' else repr(name)} has "
+                f"shape {shape}. Reshape or Flatten only before the first Dense (or other "
+                f"last-axis layer), or after the last one when the output keeps its rows")
+    return rows, flat_size(shapes[0]) // rows

@@ -28,21 +28,31 @@ class Sequential(Model):
         self._add_layer(layer, rebuild)
 
     def pop(self, rebuild=True):
-        if not self._layers:
+        """Removes the last layer (or model used as a layer) and returns it; its layers keep
+        their weights, as in Keras."""
+        if not self._items:
             raise TypeError("There are no layers in the model.")
-        layer = self._layers.pop()
+        item = self._items.pop()
+        count = len(item._layers) if isinstance(item, Model) else 1
+        for layer in self._layers[len(self._layers) - count:]:
+            self._release(layer)
+        del self._layers[len(self._layers) - count:]
+        if rebuild:
+            self._maybe_rebuild()
+        return item
+
+    def _release(self, layer):
         if layer in self._shared:  # another model still uses it: its weights stay where they are
             pass
         elif layer._model is self and layer._variables:
             shared_layers.detach(layer)  # keeps its weights, as in Keras
         else:
             layer._variables, layer._model, layer.built = [], None, False
-        if rebuild:
-            self._maybe_rebuild()
-        return layer
-
 
     def get_config(self):
+        from densefit.saving import refuse_inner_models
+
+        refuse_inner_models(self, "write the config of")
         layers = []
         if self._input_shape is not None:
             layers.append({"module": "keras.layers", "class_name": "InputLayer",

@@ -3,8 +3,8 @@
 
 def summary_text(model):
     rows = [("Layer (type)", "Output Shape", "Param #")]
-    shapes = model._shapes() if model._input_shape is not None else None
-    for i, layer in enumerate(model._layers):
+    shapes = model._item_shapes() if model._input_shape is not None else None
+    for i, layer in enumerate(model._items):  # a model used as a layer is one row, as Keras's
         shape = f"(None, {', '.join(map(str, shapes[i + 1]))})" if shapes else "?"
         count = layer.count_params() if layer.built else 0
         rows.append((f"{layer.name} ({type(layer).__name__})", shape, f"{count:,}"))

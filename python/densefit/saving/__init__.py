@@ -25,10 +25,22 @@ __all__ = ["CustomObjectScope", "MalformedFileError", "atomic_write", "custom_ob
            "save_model", "save_weights", "serialize_keras_object"]
 
 
+def refuse_inner_models(model, what):
+    """Keras nests an inner model's config and weights in the file; densefit's files do not
+    yet, and a flat file would load in Keras as a different model: refuse instead."""
+    inner = model._inner_models()
+    if inner:
+        raise NotImplementedError(
+            f"densefit cannot {what} model {model.name!r} yet: it uses model {inner[0].name!r} "
+            f"as a layer. Save (or load) {inner[0].name!r} and the other layers separately, "
+            f"or build the outer model from the inner model's layers")
+
+
 def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=True, **kwargs):
     """Saves `model` to a `.keras` file (Keras's `model.save`), or to Keras's legacy HDF5
     format when the name ends in `.h5` or `.hdf5` (logging Keras's warning that it is
     legacy)."""
+    refuse_inner_models(model, "save")
     path = os.fspath(filepath)
     if zipped is False:
         raise ValueError("densefit saves zipped .keras files only (zipped=False is not supported)")
@@ -65,6 +77,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 def save_weights(model, filepath, overwrite=True, **kwargs):
     """Saves the weights and optimizer state to a `.weights.h5` file."""
+    refuse_inner_models(model, "save the weights of")
     path = os.fspath(filepath)
     if not path.endswith(".weights.h5"):
         raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={path}")
@@ -79,6 +92,7 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     """Loads weights (and optimizer state, when the model is compiled and the file has it)
     from a `.weights.h5` or `.keras` file; from a legacy `.h5`/`.hdf5` file (whole model or
     weights only) the weights alone, by position or, with `by_name=True`, by layer name."""
+    refuse_inner_models(model, "load the weights of")
     path = os.fspath(filepath)
     by_name = kwargs.pop("by_name", None)
     _check_kwargs(kwargs, "load_weights")

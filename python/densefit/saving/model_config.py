@@ -8,8 +8,10 @@ _FUNCTIONAL_MODULE = "keras.src.models.functional"
 def serialize_model(model):
     """What Keras's serialize_keras_object gives for the model."""
     from densefit.models import Functional
+    from densefit.saving import refuse_inner_models
     from densefit.saving.serialization import serialize_keras_object
 
+    refuse_inner_models(model, "write the config of")
     input_shape = None if model._input_shape is None else [None, *model._input_shape]
     if type(model) is Functional:
         out = {"module": _FUNCTIONAL_MODULE, "class_name": "Functional",

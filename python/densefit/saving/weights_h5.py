@@ -15,11 +15,11 @@ or virtual storage, and every dataset's shape checked against the model before o
 it is read (a file cannot make densefit allocate what the model does not need)."""
 
 import io
-import re
 import warnings
 
 import numpy as np
 
+from densefit.naming import to_snake_case
 from densefit.saving.errors import MalformedFileError
 from densefit.saving.optimizer_state import Layout, check_counters, check_variables
 from densefit.variables import assign_all
@@ -34,11 +34,7 @@ def _h5py():
     return h5py
 
 
-def keras_key(class_name):
-    """Keras's naming.to_snake_case."""
-    name = re.sub(r"\W+", "", class_name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+keras_key = to_snake_case  # Keras names a layer's group in the file by its class
 
 
 def layer_keys(model):

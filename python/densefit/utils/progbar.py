@@ -15,9 +15,37 @@ _BOLD, _GREEN, _GREY, _RESET = "\x1b[1m", "\x1b[32m", "\x1b[37m", "\x1b[0m"
 class Progbar:
     """Displays a progress bar (Keras's `keras.utils.Progbar`).
 
-    Metrics named in `stateful_metrics` are shown as given; the others are averaged over the
-    steps (weighted by how many steps each update covered). `stateless_metrics` inverts the
-    default: only those are averaged.
+    `update(current, values)` shows `current` steps done, with `values` a list of
+    `(name, value)` pairs; `add(n, values)` adds `n` steps. If neither of
+    `stateful_metrics` and `stateless_metrics` is provided, all metrics are assumed to be
+    stateless: averaged over the steps (weighted by how many steps each update covered)
+    before display.
+
+    Args:
+        target: Total number of steps expected, `None` if unknown.
+        width: Progress bar width on screen. Defaults to `20`.
+        verbose: Verbosity mode, 0 (silent), 1 (verbose: a live bar), 2 (semi-verbose: one
+            line when the target is reached). Defaults to `1`.
+        interval: Minimum visual progress update interval (in seconds). Defaults to
+            `0.05`.
+        stateful_metrics: Iterable of string names of metrics that should *not* be averaged
+            over time. Metrics in this list will be displayed as-is. If provided, do not
+            provide `stateless_metrics`. Defaults to `None`.
+        stateless_metrics: Iterable of string names of metrics that *should* be averaged
+            over time. Metrics in this list will be averaged by the progbar before display
+            (the others are shown as-is). If provided, do not provide `stateful_metrics`.
+            Defaults to `None`.
+        unit_name: Display name for step counts (usually `"step"` or `"sample"`). Defaults
+            to `"step"`.
+
+    Example:
+
+    ```python
+    bar = keras.utils.Progbar(target=100)
+    for step in range(100):
+        loss = train_one_step()
+        bar.update(step + 1, values=[("loss", loss)])
+    ```
     """
 
     def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None,
