@@ -80,6 +80,8 @@ LayerSpec layer_from(const py::dict& d) {
   s.threshold = get<float>(d, "threshold", 0.0f);
   s.factor = get<float>(d, "factor", 1.0f);
   s.offset = get<float>(d, "offset", 0.0f);
+  s.invert = get<bool>(d, "invert", false);
+  s.scalar = get<bool>(d, "scalar", false);
   s.trainable = get<bool>(d, "trainable", true);
   return s;
 }

@@ -33,7 +33,7 @@ class Variable:
 
     @property
     def dtype(self):
-        return "float32"
+        return str(self._array.dtype)  # float32 in the arena; a layer's own counter may be int
 
     @property
     def trainable(self):
@@ -55,7 +55,7 @@ class Variable:
         return self
 
     def _checked(self, value):
-        value = np.asarray(value, dtype=np.float32)
+        value = np.asarray(value, dtype=self._array.dtype)
         if value.shape != self._array.shape:
             raise ValueError(f"Cannot assign a value of shape {value.shape} to variable "
                              f"{self.path!r} of shape {self._array.shape}")
@@ -66,7 +66,7 @@ class Variable:
         return value.astype(dtype) if dtype else value
 
     def __repr__(self):
-        return f"<Variable path={self.path}, shape={self.shape}, dtype=float32>"
+        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}>"
 
 
 def assign_all(pairs):

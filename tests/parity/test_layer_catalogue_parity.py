@@ -35,6 +35,21 @@ def _layer(name, **kwargs):
     return lambda lib: getattr(lib.layers, name)(**kwargs)
 
 
+ADAPT = (np.random.default_rng(3).standard_normal((40, 5)) * [1, 2, 5, 10, 0.1]
+         + [0, 1, -3, 20, 0.5])
+
+
+def _normalization(shape=(5,), data_scale=1.0, **kwargs):
+    """Normalization adapted (before any model exists, as the TensorFlow tutorials do) on
+    data of the model's input shape, or given its mean and variance."""
+    def build(lib, _):
+        layer = lib.layers.Normalization(**kwargs)
+        if "mean" not in kwargs:
+            layer.adapt(ADAPT.reshape((-1,) + shape) * data_scale)
+        return [lib.Input(shape), layer, lib.layers.Dense(3), lib.layers.Dense(2)]
+    return build
+
+
 # id -> (layers of the model given the library and the input shape, sample shape)
 CASES = {
     "Softmax": (_between(_layer("Softmax")), (6,)),
@@ -55,6 +70,14 @@ CASES = {
     "Rescaling": (_between(_layer("Rescaling", scale=0.5, offset=-0.25)), (6,)),
     "UnitNormalization": (_between(_layer("UnitNormalization")), (6,)),
     "UnitNormalization-time-steps": (_between(_layer("UnitNormalization", axis=[-1])), (3, 4)),
+    "Normalization-adapted": (_normalization(), (5,)),
+    "Normalization-axis-None": (_normalization(axis=None), (5,)),
+    # (small statistics: inverted, the large ones would make plain SGD diverge)
+    "Normalization-invert": (_normalization(invert=True, data_scale=0.05), (5,)),
+    "Normalization-time-steps": (_normalization(shape=(4, 5)), (4, 5)),
+    "Normalization-given": (_normalization(mean=[0.5, 1.0, -1.0, 2.0, 0.0],
+                                           variance=[1.0, 4.0, 0.25, 9.0, 0.0]), (5,)),
+    "Normalization-given-scalar": (_normalization(axis=None, mean=2.0, variance=4.0), (5,)),
     "Reshape-to-time-steps": (_reshaped, (12,)),
     "Reshape-then-Flatten": (_flattened, (12,)),
 }
@@ -66,9 +89,11 @@ def pair(case):
     keras.utils.set_random_seed(5)
     theirs = keras.Sequential(build(keras, shape))
     ours = densefit.Sequential(build(densefit, shape))
-    # Away from the initial values (PReLU's alpha starts at 0), the same in both.
-    weights = [w + RNG.uniform(0.1, 0.4, w.shape).astype(np.float32)
-               for w in theirs.get_weights()]
+    # Trained weights away from their initial values (PReLU's alpha starts at 0), the same
+    # in both. Not Normalization's statistics: Keras reads them into its call only in adapt()
+    # and loading, so a set_weights would not reach its forward pass.
+    weights = [w.numpy() + RNG.uniform(0.1, 0.4, w.shape).astype(np.float32) if w.trainable
+               else w.numpy() for w in theirs.weights]
     theirs.set_weights(weights)
     ours.set_weights(weights)
     x = RNG.standard_normal((48,) + shape).astype(np.float32)
@@ -155,6 +180,11 @@ def test_model_file_and_onnx_serve_the_same_answers(case, tmp_path):
     (lambda L: L.Reshape((5, 5)), ValueError),
     (lambda L: L.Reshape((-1, -1)), ValueError),
     (lambda L: L.Reshape("ab"), TypeError),
+    (lambda L: L.Normalization(axis=1), ValueError),  # one mean per time step
+    (lambda L: L.Normalization(axis=(1, 2)), ValueError),
+    (lambda L: L.Normalization(mean=1.0), ValueError),
+    (lambda L: L.Normalization(mean=[1.0, 2.0], variance=[1.0]), ValueError),
+    (lambda L: L.Normalization(mean=[1.0, 2.0], variance=[1.0, 1.0]), ValueError),  # 4 features
 ], ids=lambda v: "" if callable(v) else v.__name__)
 def test_what_densefit_cannot_run_is_refused_before_native_work(make, error):
     with pytest.raises(error):
@@ -166,3 +196,60 @@ def test_a_model_that_regroups_rows_between_last_axis_layers_is_refused():
     L = densefit.layers
     with pytest.raises(ValueError, match="regroups"):
         densefit.Sequential([densefit.Input((12,)), L.Dense(12), L.Reshape((3, 4)), L.Dense(2)])
+
+
+def test_normalization_adapt_matches_keras_and_combines_batches():
+    keras = keras_module()
+    ours, theirs = densefit.layers.Normalization(), keras.layers.Normalization()
+    ours.adapt(ADAPT)
+    theirs.adapt(ADAPT)
+    np.testing.assert_array_equal(ours.mean, np.asarray(theirs.mean))
+    np.testing.assert_array_equal(ours.variance, np.asarray(theirs.variance))
+    # Batches (Keras's running combination; Keras needs TensorFlow to adapt on them):
+    # the statistics of the whole data, to float32 rounding.
+    batches = [ADAPT[:16], ADAPT[16:30], ADAPT[30:]]
+    for data in (batches, iter(batches), [(b, b) for b in batches]):
+        layer = densefit.layers.Normalization()
+        layer.adapt(data)
+        np.testing.assert_allclose(layer.mean, ours.mean, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(layer.variance, ours.variance, rtol=1e-5)
+    layer = densefit.layers.Normalization()
+    layer.adapt(ADAPT)
+    model = densefit.Sequential([densefit.Input((5,)), layer])
+    layer.adapt(ADAPT * 2)  # adapted again inside a model: the model serves the new values
+    expected = (ADAPT - (ADAPT * 2).mean(0)) / (ADAPT * 2).std(0)
+    np.testing.assert_allclose(model.predict(ADAPT, verbose=0), expected, rtol=1e-4, atol=1e-4)
+    with pytest.raises(ValueError, match="incompatible shape"):
+        layer.adapt(ADAPT[:, :3])
+    with pytest.raises(ValueError, match="empty iterable"):
+        densefit.layers.Normalization().adapt([])
+    with pytest.raises(TypeError, match="Unsupported data type"):
+        densefit.layers.Normalization().adapt(3.0)
+    with pytest.raises(ValueError, match="adapt"):
+        densefit.layers.Normalization(mean=0.0, variance=1.0).adapt(ADAPT)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_layers_called_on_arrays_match_keras(case):
+    """Keras's eager call, layer(x), as tutorials use it to show a layer's output."""
+    ours, theirs, x, _ = pair(case)
+    ours_out, theirs_out = x, x
+    for mine, keras_layer in zip(ours.layers, theirs.layers):
+        ours_out, theirs_out = mine(ours_out), keras_layer(theirs_out)
+        np.testing.assert_allclose(ours_out, np.asarray(theirs_out), rtol=1e-5, atol=1e-5,
+                                   err_msg=mine.name)
+
+
+def test_an_eager_call_builds_a_new_layer_and_follows_training():
+    layer = densefit.layers.Dense(2)
+    first = layer(np.ones((1, 3)))
+    assert first.shape == (1, 2) and [w.shape for w in layer.get_weights()] == [(3, 2), (2,)]
+    model = densefit.Sequential([densefit.Input((3,)), layer])
+    np.testing.assert_array_equal(model.predict(np.ones((1, 3)), verbose=0), first)
+    model.compile("sgd", "mse")
+    model.fit(np.ones((8, 3)), np.zeros((8, 2)), epochs=2, verbose=0)
+    np.testing.assert_allclose(layer(np.ones((1, 3))), model.predict(np.ones((1, 3)), verbose=0))
+    dropout = densefit.layers.Dropout(0.5)
+    assert np.array_equal(dropout(np.ones((4, 8))), np.ones((4, 8)))  # inference by default
+    dropped = dropout(np.ones((4, 8)), training=True)
+    assert set(np.unique(dropped)) <= {0.0, 2.0} and 0 < (dropped == 0).sum() < 32

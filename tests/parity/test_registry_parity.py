@@ -235,3 +235,29 @@ def test_mode_auto_refuses_a_metric_without_a_direction():
     stop = densefit.callbacks.EarlyStopping(monitor="true_positives")
     with pytest.raises(ValueError, match="maximized or minimized"):
         model.fit(np.zeros((8, 3)), np.zeros((8, 1)), epochs=1, verbose=0, callbacks=[stop])
+
+
+def test_metric_base_arguments_and_default_names_follow_keras():
+    keras_lib = keras()
+
+    class Total(densefit.metrics.Metric):
+        pass
+
+    KerasTotal = type("Total", (keras_lib.metrics.Metric,), {})
+
+    # keras.metrics.Metric(dtype=None, name=None): a positional argument is the dtype.
+    assert Total("float32").name == "total" and KerasTotal("float32").name.startswith("total")
+    assert Total(name="t").name == KerasTotal(name="t").name == "t"
+
+    def absolute_error(y_true, y_pred):
+        return abs(y_true - y_pred)
+
+    # (Keras numbers a repeated default name per process: mean_metric_wrapper_1, ...)
+    assert densefit.metrics.MeanMetricWrapper(absolute_error).name == "mean_metric_wrapper"
+    assert keras_lib.metrics.MeanMetricWrapper(absolute_error).name.startswith(
+        "mean_metric_wrapper")
+    # compile() names a function's metric after the function, in both.
+    model = densefit.Sequential([densefit.Input((2,)), densefit.layers.Dense(1)])
+    model.compile("sgd", "mse", metrics=[absolute_error])
+    history = model.fit(np.zeros((4, 2)), np.zeros((4, 1)), epochs=1, verbose=0).history
+    assert "absolute_error" in history

@@ -24,7 +24,7 @@ struct LayerSpec {
   // (cpp/src/ops/layer_op.h), which both the training network and serving run.
   enum class Kind {
     Dense, Dropout, Activation, LayerNormalization, BatchNormalization, Relu, PRelu, Rescaling,
-    UnitNormalization
+    UnitNormalization, Normalization
   };
   Kind kind = Kind::Dense;
   int64_t units = 0;  // Dense
@@ -40,6 +40,7 @@ struct LayerSpec {
   // ReLU: Keras's relu(x, negative_slope, max_value, threshold); max_value infinite for None.
   float negative_slope = 0.0f, max_value = __builtin_inff(), threshold = 0.0f;
   float factor = 1.0f, offset = 0.0f;  // Rescaling: x * factor + offset
+  bool invert = false, scalar = false;  // Normalization: the inverse; one mean for all values
   bool trainable = true;
 };
 

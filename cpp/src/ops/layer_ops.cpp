@@ -11,13 +11,14 @@ const LayerOp& relu_op();
 const LayerOp& prelu_op();
 const LayerOp& rescaling_op();
 const LayerOp& unit_normalization_op();
+const LayerOp& normalization_op();
 
 namespace {
 
 const LayerOp* const* all_ops() {
   static const LayerOp* const ops[] = {&layer_normalization_op(), &batch_normalization_op(),
                                        &relu_op(), &prelu_op(), &rescaling_op(),
-                                       &unit_normalization_op(), nullptr};
+                                       &unit_normalization_op(), &normalization_op(), nullptr};
   return ops;
 }
 

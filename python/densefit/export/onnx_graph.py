@@ -1,5 +1,5 @@
 """A densefit model as an ONNX graph: Gemm (or MatMul) per Dense, standard ONNX operators for
-the layer ops (Layer/BatchNormalization, ReLU, PReLU, Rescaling, UnitNormalization) and
+the layer ops (Layer/Batch/Unit/Normalization, ReLU, PReLU, Rescaling) and
 Keras's activations (opset 17, which ONNX Runtime and most converters read)."""
 
 import numpy as np
@@ -10,7 +10,7 @@ SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.050700987355480493
 DEFAULT_ALPHA = {"leaky_relu": 0.2, "elu": 1.0}
 # Layer ops, each exported by the _Graph method of its kind's name.
 _OP_LAYERS = ("layer_normalization", "batch_normalization", "relu", "prelu", "rescaling",
-              "unit_normalization")
+              "unit_normalization", "normalization")
 
 
 def onnx_model(model, inference):
@@ -132,6 +132,16 @@ class _Graph:
         squares = self.op("ReduceSumSquare", [x], axes=[-1], keepdims=1)
         inverse = self.op("Reciprocal", [self.op("Sqrt", [squares])])
         return self.op("Mul", [x, self.op("Min", [inverse, self.scalar(1e12)])])
+
+    def normalization(self, x, layer, index):
+        # Keras's Normalization: (x - mean) / max(sqrt(variance), 1e-7), or its inverse.
+        mean, variance = (np.asarray(p, dtype=np.float32) for p in layer["params"])
+        scale = np.maximum(np.sqrt(variance), np.float32(1e-7)).astype(np.float32)
+        mean = self.constant(f"normalization{index}_mean", mean)
+        scale = self.constant(f"normalization{index}_scale", scale)
+        if layer["invert"]:
+            return self.op("Add", [mean, self.op("Mul", [x, scale])])
+        return self.op("Div", [self.op("Sub", [x, mean]), scale])
 
     def scalar(self, value):
         return self.constant("c", np.array(value, dtype=np.float32))

@@ -6,9 +6,9 @@ from densefit.layers.core import (Activation, Dense, Dropout, Flatten, Identity,
 from densefit.layers.layer import Layer
 from densefit.layers.normalization import (BatchNormalization, LayerNormalization,
                                            UnitNormalization)
-from densefit.layers.preprocessing import Rescaling
+from densefit.layers.preprocessing import Normalization, Rescaling
 from densefit.layers.reshaping import Reshape
 
 __all__ = ["Activation", "BatchNormalization", "Dense", "Dropout", "ELU", "Flatten", "Identity",
            "Input", "InputLayer", "KerasTensor", "Layer", "LayerNormalization", "LeakyReLU",
-           "PReLU", "ReLU", "Rescaling", "Reshape", "Softmax", "UnitNormalization"]
+           "Normalization", "PReLU", "ReLU", "Rescaling", "Reshape", "Softmax", "UnitNormalization"]

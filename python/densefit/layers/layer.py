@@ -57,10 +57,11 @@ class Layer:
     model binds to a slice of its native parameter arena when it is built; from then on
     `weights`, `get_weights()` and `set_weights()` work on that memory.
     Calling a layer on a symbolic tensor (from `densefit.Input`) records it in a functional
-    graph (`layer.input` / `layer.output` are its first call's tensors); to run a layer on
-    data, put it in a model. densefit runs only its built-in layers natively: a custom,
-    direct subclass of `Layer` is refused (`UnsupportedUserCodeError`) when it is called on
-    a symbolic tensor or used in a model.
+    graph (`layer.input` / `layer.output` are its first call's tensors); calling it on an
+    array runs it natively and returns the result, building its weights on a first call as
+    Keras does. densefit runs only its built-in layers natively: a custom, direct subclass
+    of `Layer` is refused (`UnsupportedUserCodeError`) when it is called or used in a
+    model.
 
     Args:
         **kwargs: Base layer keyword arguments. `name`: string name of the layer (defaults
@@ -114,6 +115,11 @@ class Layer:
         """[(name, shape)] in Keras order, matching the arena segments native_spec makes."""
         return []
 
+    def saved_weight_shapes(self, input_shape):
+        """[(name, shape)] of the weights Keras lists and saves: the arena's, unless the layer
+        keeps some beside it or hides some (Normalization's count, its given constants)."""
+        return self.weight_shapes(input_shape)
+
     # Weights the layer updates itself rather than the optimizer (BatchNormalization's
     # moving statistics): listed in non_trainable_weights whatever `trainable` says.
     _STATE_WEIGHTS = ()
@@ -136,8 +142,34 @@ class Layer:
             if getattr(self, "_node", None) is None:  # Keras's layer.input / layer.output: the first call's
                 self._node = (inputs, output)
             return output
-        raise TypeError(f"densefit layers are called on symbolic inputs (densefit.Input) to "
-                        f"build models; to run {self.name!r} on data, put it in a model")
+        return self._call_on_data(inputs, *args, **kwargs)
+
+    def _call_on_data(self, inputs, training=None, **kwargs):
+        """Keras's eager call, `layer(x)` on an array (its first axis the batch): runs the
+        layer natively through a one-layer model kept per sample shape. The layer keeps one
+        set of weights: a layer not yet in a model is built there (its weights created, as
+        Keras builds it on its first call); a layer in a model shares that model's weights
+        (models/shared_layers.py), so a call sees what the model trained."""
+        import numpy as np
+
+        from densefit.models.sequential import Sequential
+
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}.__call__ got unexpected keyword arguments "
+                            f"{sorted(kwargs)}")
+        x = np.asarray(inputs, dtype=np.float32)
+        if x.ndim == 0:
+            raise ValueError(f"Layer {self.name!r} was called on a scalar; pass a batch (its "
+                             f"first axis is the batch axis)")
+        models = self.__dict__.setdefault("_eager_models", {})
+        model = models.get(x.shape[1:])
+        if model is None:
+            from densefit.layers.core import InputLayer
+
+            model = Sequential([InputLayer(shape=x.shape[1:]), self],
+                               name=f"{self.name}_call")
+            models[x.shape[1:]] = model
+        return model(x, training=bool(training))
 
     # ---- Keras's public surface ----------------------------------------------------------------
     @property

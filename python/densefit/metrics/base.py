@@ -96,7 +96,7 @@ class Metric:
 
     _direction = None  # "up" or "down" where Keras gives one (directions.py)
 
-    def __init__(self, name=None, dtype=None):
+    def __init__(self, dtype=None, name=None):  # Keras's order: dtype first
         if name is not None and not isinstance(name, str):
             raise TypeError(f"`name` must be a string, got {name!r}")
         self.name = name or _snake_case(type(self).__name__)

@@ -167,8 +167,8 @@ class MeanMetricWrapper(Mean):
 
     Args:
         fn: The metric function to wrap, with signature `fn(y_true, y_pred, **kwargs)`.
-        name: (Optional) String name of the metric instance. Defaults to `None`, i.e. the
-            name of `fn` (`"mean_metric_wrapper"` if it has none).
+        name: (Optional) String name of the metric instance. Defaults to `None`, i.e.
+            `"mean_metric_wrapper"` (`compile(metrics=[fn])` names it after `fn`).
         {dtype}
         **kwargs: Keyword arguments to pass on to `fn`.
 
@@ -188,8 +188,8 @@ class MeanMetricWrapper(Mean):
             raise TypeError(f"MeanMetricWrapper needs a callable `fn`, got {fn!r}")
         spec, self._sparse_labels, self._values = _NATIVE_FUNCTIONS.get(fn, (None, False, None))
         self._state = None if spec is None else core.MetricState(spec(**kwargs))
-        super().__init__(name=name or getattr(fn, "__name__", None) or "mean_metric_wrapper",
-                         dtype=dtype)
+        # Keras: the class's name unless given (compile() names a function's metric by it).
+        super().__init__(name=name or "mean_metric_wrapper", dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
         self._shapes = None  # (y_true shape, y_pred shape), set when compile() resolves it

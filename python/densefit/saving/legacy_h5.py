@@ -440,7 +440,7 @@ def _matched(group, names, variables, what, skip_mismatch, source):
                               f"shape: {message}", stacklevel=5)
                 continue
             raise ValueError(f"Shape mismatch in {message}")
-        out.append((var, _values(ds, source, "f")))
+        out.append((var, _values(ds, source, "fiu")))  # ints: Normalization's count
     return out
 
 

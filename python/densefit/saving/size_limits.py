@@ -79,7 +79,7 @@ def check_limits(input_shape, declared, refusal=None):
 
 
 def _weight_shapes(layer, input_shape):
-    shapes = [tuple(s) for _, s in layer.weight_shapes(input_shape)]
+    shapes = [tuple(s) for _, s in layer.saved_weight_shapes(input_shape)]
     for s in shapes:
         if not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in s):
             raise MalformedFileError(f"layer {layer.name!r} declares a weight of shape {s}")

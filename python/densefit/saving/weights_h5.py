@@ -150,7 +150,8 @@ def read(model, f, source, skip_mismatch=False):
                               f"'layers/{key}') has no weights in the file")
                 continue
             try:
-                values = _read_datasets(group, expected, f"layer '{layer.name}'", source)
+                values = _read_datasets(group, expected, f"layer '{layer.name}'", source,
+                                         dtypes="fiu")  # Normalization's count is an int
             except MalformedFileError:
                 raise
             except ValueError as e:
