@@ -52,9 +52,9 @@ void add_l1_l2(const float* x, int64_t n, double coef_l1, double coef_l2, double
 // g += l1 * sign(w) + 2 l2 w (regularizer gradient).
 void add_regularizer_grad(const float* w, float* g, int64_t n, float l1, float l2,
                           cudaStream_t stream);
-// d += l1/rows * sign(y) + 2 l2/rows * y (activity regularizer gradient).
+// d += l1/samples * sign(y) + 2 l2/samples * y (activity regularizer gradient).
 void add_activity_grad(const float* y, float* d, int64_t n, float l1, float l2,
-                       int64_t rows, cudaStream_t stream);
+                       int64_t samples, cudaStream_t stream);
 // Keras constraint on a (rows x cols) kernel (cols = 1 for a bias).
 void apply_constraint(const Constraint& c, float* w, int64_t rows, int64_t cols,
                       cudaStream_t stream);

@@ -389,7 +389,7 @@ const float* CudaNetwork::forward(const float* x, int64_t rows, bool training,
       const int slot = reg_slots_[i] + (s.kind == LayerSpec::Kind::Dense) *
                        (s.kernel_regularizer.active() + (s.use_bias && s.bias_regularizer.active()));
       add_l1_l2(L.output, rows * L.out_dim, s.activity_regularizer.l1, s.activity_regularizer.l2,
-                double(rows), I.reg.ptr + slot, I.stream);
+                double(rows / rows_per_sample_), I.reg.ptr + slot, I.stream);  // by the samples
     }
     in = L.output;
   }
@@ -405,7 +405,8 @@ void CudaNetwork::backward(int64_t rows) {
     const LayerSpec& s = L.spec;
     const int64_t n = rows * L.out_dim;
     if (s.activity_regularizer.active())
-      add_activity_grad(L.output, d_out, n, s.activity_regularizer.l1, s.activity_regularizer.l2, rows, I.stream);
+      add_activity_grad(L.output, d_out, n, s.activity_regularizer.l1, s.activity_regularizer.l2,
+                        rows / rows_per_sample_, I.stream);
     switch (s.kind) {
       case LayerSpec::Kind::Dense: {
         if (s.activation != Activation::Linear)

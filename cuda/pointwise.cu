@@ -220,10 +220,10 @@ void add_regularizer_grad(const float* w, float* g, int64_t n, float l1, float l
   DF_CUDA_CHECK(cudaGetLastError());
 }
 
-void add_activity_grad(const float* y, float* d, int64_t n, float l1, float l2, int64_t rows,
+void add_activity_grad(const float* y, float* d, int64_t n, float l1, float l2, int64_t samples,
                        cudaStream_t stream) {
-  // Network::backward's coefficients: l1 / rows and 2 l2 / rows, in float.
-  const float c1 = l1 / float(rows), c2 = 2.0f * l2 / float(rows);
+  // Network::backward's coefficients: l1 / samples and 2 l2 / samples, in float.
+  const float c1 = l1 / float(samples), c2 = 2.0f * l2 / float(samples);
   reg_grad_kernel<<<blocks_for(n), kBlock, 0, stream>>>(y, d, n, c1, c2);
   DF_CUDA_CHECK(cudaGetLastError());
 }

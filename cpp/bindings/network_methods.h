@@ -156,6 +156,7 @@ void def_network_methods(pybind11::class_<Net, Options...>& cls,
       .def_property("iterations", [](Net& n) { return n.optimizer().iterations(); },
                     [](Net& n, int64_t it) { n.optimizer().set_iterations(it); })
       .def_property("steps_taken", &Net::steps_taken, &Net::set_steps_taken)
+      .def_property("rows_per_sample", &Net::rows_per_sample, &Net::set_rows_per_sample)
       .def_property("seed", &Net::seed, &Net::set_seed)
       .def_property_readonly("weights_generation", &Net::weights_generation,
                              "How many writes of the weights have ended (write_params, each "

@@ -82,6 +82,7 @@ LayerSpec layer_from(const py::dict& d) {
   s.offset = get<float>(d, "offset", 0.0f);
   s.invert = get<bool>(d, "invert", false);
   s.scalar = get<bool>(d, "scalar", false);
+  s.stddev = get<float>(d, "stddev", 0.0f);
   s.trainable = get<bool>(d, "trainable", true);
   return s;
 }

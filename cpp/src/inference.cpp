@@ -171,6 +171,7 @@ Inference Inference::of(Network& net) {
   for (const auto& info : net.layer_infos()) {
     const LayerSpec& s = info.spec;
     if (s.kind == LayerSpec::Kind::Dropout) continue;  // the identity outside training
+    if (info.op && info.op->identity_at_inference(s)) continue;  // so are the noise layers
     InferenceLayer L;
     L.kind = info.op ? InferenceLayer::Kind::Op
              : s.kind == LayerSpec::Kind::Dense ? InferenceLayer::Kind::Dense

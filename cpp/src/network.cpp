@@ -294,9 +294,11 @@ const float* Network::forward(const float* x, int64_t rows, const DropoutDraw* d
           if (k >= L.trainable_params) state[k - L.trainable_params] = params_.data() + L.param_offsets[k];
         }
         const bool training = dropout != nullptr;
+        const Philox rng(seed_, training ? dropout->stream + i : 0);
         L.op->forward(s, {in, L.a.data(), rows, L.in_dim, L.out_dim, p,
                           training ? L.saved.data() : nullptr, training,
-                          training ? state : nullptr});
+                          training ? state : nullptr, training ? &rng : nullptr,
+                          training ? dropout->counter : 0});
         L.output = L.a.data();
         break;
       }
@@ -307,7 +309,7 @@ const float* Network::forward(const float* x, int64_t rows, const DropoutDraw* d
         float v = L.output[k];
         sum += s.activity_regularizer.l1 * std::fabs(v) + s.activity_regularizer.l2 * v * v;
       }
-      activity_loss_ += sum / double(rows);  // Keras 3 normalizes by batch size
+      activity_loss_ += sum / double(rows / rows_per_sample_);  // Keras 3: by the samples
     }
     in = L.output;
   }
@@ -360,7 +362,8 @@ void Network::backward(int64_t rows) {
     const LayerSpec& s = L.spec;
     int64_t n = rows * L.out_dim;
     if (s.activity_regularizer.active()) {
-      float l1 = s.activity_regularizer.l1 / float(rows), l2 = 2.0f * s.activity_regularizer.l2 / float(rows);
+      const float samples = float(rows / rows_per_sample_);
+      float l1 = s.activity_regularizer.l1 / samples, l2 = 2.0f * s.activity_regularizer.l2 / samples;
       for (int64_t k = 0; k < n; ++k) d_out[k] += l1 * sign(L.output[k]) + l2 * L.output[k];
     }
     switch (s.kind) {

@@ -1,28 +1,32 @@
 """Loads the native module and hands it the BLAS it multiplies large matrices with."""
 
+import importlib
 import importlib.util
 import os
 import sys
 
+from densefit import cpu_dispatch
+
 
 def _import_core():
-    # DENSEFIT_CORE_DIR: a developer's build folder whose fresh `_core` replaces the installed
-    # one (several people building in one checkout each keep their own folder).
+    """The native module of the CPU level cpu_dispatch.choose() picks (docs/build.md)."""
+    # DENSEFIT_CORE_DIR: a developer's build folder whose fresh modules replace the installed
+    # ones (several people building in one checkout each keep their own folder).
     build_dir = os.environ.get("DENSEFIT_CORE_DIR")
+    capability = cpu_dispatch.choose(build_dir)
     if build_dir:
         sys.path.insert(0, build_dir)
         try:
-            module = importlib.import_module("_core")
+            module = importlib.import_module(capability.module)
         finally:
             sys.path.remove(build_dir)
-        sys.modules["densefit._core"] = module
-        return module
-    from densefit import _core as module
+    else:
+        module = importlib.import_module(f"densefit.{capability.module}")
+    sys.modules["densefit._core"] = module
+    return module, capability
 
-    return module
 
-
-_core = _import_core()
+_core, CPU_CAPABILITY = _import_core()
 
 
 def _load_blas():

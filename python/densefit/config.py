@@ -80,6 +80,18 @@ def num_threads():
     return core.num_threads()
 
 
+def cpu_capability():
+    """Which build of the native engine this process runs, and why (docs/build.md, "CPU
+    levels"): a namedtuple (level, module, reason, supported, built). `level` is "baseline"
+    (x86-64-v2), "avx2" (x86-64-v3) or "avx512" (x86-64-v4), or None for a build made for one
+    machine (DENSEFIT_NATIVE_ARCH=ON); `supported` are the levels this CPU and its OS run,
+    `built` those this installation has. Set DENSEFIT_CPU_CAPABILITY before importing
+    densefit to choose another level."""
+    from densefit._native import CPU_CAPABILITY
+
+    return CPU_CAPABILITY
+
+
 def floatx():
     return "float32"
 

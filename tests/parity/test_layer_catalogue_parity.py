@@ -31,6 +31,12 @@ def _flattened(lib, shape):
             lib.layers.Dense(4), lib.layers.ReLU(max_value=0.5), lib.layers.Dense(2)]
 
 
+def _dense_penalized_per_step(lib, shape):
+    # Keras divides an activity penalty by the samples, not the time steps.
+    return [lib.Input(shape), lib.layers.Dense(5, activity_regularizer="l2"),
+            lib.layers.Dense(2)]
+
+
 def _layer(name, **kwargs):
     return lambda lib: getattr(lib.layers, name)(**kwargs)
 
@@ -78,6 +84,16 @@ CASES = {
     "Normalization-given": (_normalization(mean=[0.5, 1.0, -1.0, 2.0, 0.0],
                                            variance=[1.0, 4.0, 0.25, 9.0, 0.0]), (5,)),
     "Normalization-given-scalar": (_normalization(axis=None, mean=2.0, variance=4.0), (5,)),
+    "ActivityRegularization": (_between(_layer("ActivityRegularization", l1=0.01, l2=0.02)),
+                               (6,)),
+    "ActivityRegularization-time-steps": (_between(_layer("ActivityRegularization", l2=0.05)),
+                                          (3, 4)),
+    "Dense-activity_regularizer-time-steps": (_dense_penalized_per_step, (3, 4)),
+    # The noise layers pass their input through outside training; their training draws are
+    # densefit's own (tests/test_noise_layers.py), so training is compared at rate 0.
+    "GaussianNoise": (_between(_layer("GaussianNoise", stddev=0.0)), (6,)),
+    "GaussianDropout": (_between(_layer("GaussianDropout", rate=0.0)), (6,)),
+    "AlphaDropout": (_between(_layer("AlphaDropout", rate=0.0)), (6,)),
     "Reshape-to-time-steps": (_reshaped, (12,)),
     "Reshape-then-Flatten": (_flattened, (12,)),
 }

@@ -155,3 +155,17 @@ def test_mean_metric_wrapper_weights_match_keras(fn, kwargs, inputs):
             continue
         assert not isinstance(got, Exception), f"{where}: densefit raises {got!r}"
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, err_msg=where)
+
+
+@pytest.mark.parametrize("name", ["Precision", "Recall"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_top_k_on_one_dimensional_inputs_takes_them_as_one_row(name, weighted):
+    """Keras's own docstring example: Precision(top_k=2) on [0, 0, 1, 1] / [1, 1, 1, 1]."""
+    keras_lib = keras()
+    y_true, y_pred = [0, 0, 1, 1, 1], [0.9, 0.8, 0.7, 0.2, 0.6]
+    weight = [0.5, 1.0, 2.0, 1.0, 3.0] if weighted else None
+    ours = getattr(densefit.metrics, name)(top_k=2)
+    theirs = getattr(keras_lib.metrics, name)(top_k=2)
+    ours.update_state(y_true, y_pred, sample_weight=weight)
+    theirs.update_state(y_true, y_pred, sample_weight=weight)
+    assert float(ours.result()) == pytest.approx(float(theirs.result()), rel=1e-6)

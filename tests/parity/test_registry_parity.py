@@ -261,3 +261,24 @@ def test_metric_base_arguments_and_default_names_follow_keras():
     model.compile("sgd", "mse", metrics=[absolute_error])
     history = model.fit(np.zeros((4, 2)), np.zeros((4, 1)), epochs=1, verbose=0).history
     assert "absolute_error" in history
+
+
+def test_loss_metric_constructors_take_keras_arguments_positionally_too():
+    import inspect
+
+    keras_lib = keras()
+    from densefit.metrics import loss_metrics
+
+    names = [n for n in dir(loss_metrics) if isinstance(getattr(loss_metrics, n), type) and
+             issubclass(getattr(loss_metrics, n), loss_metrics.LossMetric) and
+             getattr(loss_metrics, n) is not loss_metrics.LossMetric]
+    assert len(names) >= 10
+    for name in names:
+        ours = inspect.signature(getattr(densefit.metrics, name).__init__).parameters
+        theirs = inspect.signature(getattr(keras_lib.metrics, name).__init__).parameters
+        assert [(p.name, p.default) for p in ours.values()] == \
+            [(p.name, p.default) for p in theirs.values()], name
+    metric = densefit.metrics.BinaryCrossentropy("bce", None, True)
+    assert metric.name == "bce" and metric.options["from_logits"] is True
+    with pytest.raises(TypeError):
+        densefit.metrics.MeanSquaredError(from_logits=True)

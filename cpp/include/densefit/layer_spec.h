@@ -24,7 +24,7 @@ struct LayerSpec {
   // (cpp/src/ops/layer_op.h), which both the training network and serving run.
   enum class Kind {
     Dense, Dropout, Activation, LayerNormalization, BatchNormalization, Relu, PRelu, Rescaling,
-    UnitNormalization, Normalization
+    UnitNormalization, Normalization, GaussianNoise, GaussianDropout, AlphaDropout
   };
   Kind kind = Kind::Dense;
   int64_t units = 0;  // Dense
@@ -33,7 +33,8 @@ struct LayerSpec {
   bool use_bias = true;
   Regularizer kernel_regularizer, bias_regularizer, activity_regularizer;
   Constraint kernel_constraint, bias_constraint;
-  float rate = 0.0f;  // Dropout
+  float rate = 0.0f;  // Dropout, GaussianDropout, AlphaDropout
+  float stddev = 0.0f;  // GaussianNoise
   float epsilon = 1e-3f;              // Layer/BatchNormalization
   bool center = true, scale = true;   // Layer/BatchNormalization: has beta / gamma
   double momentum = 0.99;             // BatchNormalization (1 - momentum rounds as Keras's)

@@ -105,6 +105,14 @@ class NetworkBase {
   int64_t steps_taken() const { return steps_; }
   void set_steps_taken(int64_t s) { steps_ = s; }
 
+  // How many rows make one sample (time steps: the Python model's row layout). Keras divides
+  // an activity penalty by the batch's sample count, which is rows / rows_per_sample.
+  int64_t rows_per_sample() const { return rows_per_sample_; }
+  void set_rows_per_sample(int64_t r) {
+    if (r < 1) throw std::invalid_argument("rows_per_sample must be positive");
+    rows_per_sample_ = r;
+  }
+
  protected:
   NetworkBase(int64_t input_dim, uint64_t seed) : input_dim_(input_dim), seed_(seed) {}
   ~NetworkBase() = default;
@@ -137,6 +145,7 @@ class NetworkBase {
   std::atomic<ParamVersions*> versions_{nullptr};
   std::unique_ptr<ParamVersions> versions_owner_;
   int64_t input_dim_, output_dim_ = 0, target_dim_ = 0;
+  int64_t rows_per_sample_ = 1;
   uint64_t seed_;
   int64_t steps_ = 0;
   std::vector<float> params_, slots_;

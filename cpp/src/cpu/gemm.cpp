@@ -251,10 +251,10 @@ void sgemm_rows(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, con
                 const std::function<void(int64_t, int64_t)>& before,
                 const std::function<void(int64_t, int64_t)>& after) {
   if (M == 0 || N == 0) return;
-#ifdef __AVX2__
   if (trans_b && !(g_sgemm.load(std::memory_order_relaxed) && use_blas(trans_a, trans_b, M, N, K))) {
     // The built-in tiles read B row-major: transpose it once here rather than once per
-    // thread slice (dX = dZ * W^T transposes a whole weight matrix).
+    // thread slice (dX = dZ * W^T transposes a whole weight matrix). Every CPU level does,
+    // so a product with B^T is the product with its copy at each of them.
     thread_local std::vector<float> b_t;
     if (b_t.size() < size_t(K * N)) b_t.resize(size_t(K * N));
     transpose(B, N, K, ldb, b_t.data(), N);
@@ -262,7 +262,6 @@ void sgemm_rows(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, con
     ldb = N;
     trans_b = false;
   }
-#endif
   // Threads split the rows of C: no reduction, and each slice is an ordinary GEMM that the
   // single-threaded BLAS (or our kernel) runs at full speed.
   int64_t row_work = std::max<int64_t>(N * K, 1);

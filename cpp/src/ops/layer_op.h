@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "densefit/layer_spec.h"
+#include "densefit/rng.h"
 
 namespace densefit {
 
@@ -19,7 +20,9 @@ constexpr int kMaxOpParams = 8;
 // weight version the pass reads. `training`: Keras's training=True (fit, train_on_batch,
 // model(x, training=True)). `saved` (saved_floats of them) is what a training pass keeps for
 // backward, and `state` the writable state parameters (those after trainable_parameters) a
-// training pass updates; both null at inference.
+// training pass updates; both null at inference. `rng` (training passes only) is this layer's
+// random stream and `rng_position` where this batch's draws start (a fresh 2^32 values per
+// batch), so a seeded fit draws the same noise every run.
 struct OpForward {
   const float* in = nullptr;
   float* out = nullptr;
@@ -28,6 +31,8 @@ struct OpForward {
   float* saved = nullptr;
   bool training = false;
   float* const* state = nullptr;
+  const Philox* rng = nullptr;
+  uint64_t rng_position = 0;
 };
 
 // The backward pass of a training forward: d_in (rows x in_dim, null when no earlier layer
@@ -61,6 +66,9 @@ class LayerOp {
   virtual int64_t saved_floats(const LayerSpec&, int64_t /*in_dim*/, int64_t /*rows*/) const {
     return 0;
   }
+  // Whether the layer passes its input through unchanged outside training (the noise
+  // layers): serving then leaves it out, as it does Dropout.
+  virtual bool identity_at_inference(const LayerSpec&) const { return false; }
   virtual void forward(const LayerSpec& spec, const OpForward& a) const = 0;
   virtual void backward(const LayerSpec& spec, const OpBackward& a) const = 0;
   // The Keras class name, for messages, and the kind as the Python shell and model files

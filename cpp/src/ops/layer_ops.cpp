@@ -12,13 +12,18 @@ const LayerOp& prelu_op();
 const LayerOp& rescaling_op();
 const LayerOp& unit_normalization_op();
 const LayerOp& normalization_op();
+const LayerOp& gaussian_noise_op();
+const LayerOp& gaussian_dropout_op();
+const LayerOp& alpha_dropout_op();
 
 namespace {
 
 const LayerOp* const* all_ops() {
   static const LayerOp* const ops[] = {&layer_normalization_op(), &batch_normalization_op(),
                                        &relu_op(), &prelu_op(), &rescaling_op(),
-                                       &unit_normalization_op(), &normalization_op(), nullptr};
+                                       &unit_normalization_op(), &normalization_op(),
+                                       &gaussian_noise_op(), &gaussian_dropout_op(),
+                                       &alpha_dropout_op(), nullptr};
   return ops;
 }
 

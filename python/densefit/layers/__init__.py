@@ -7,8 +7,11 @@ from densefit.layers.layer import Layer
 from densefit.layers.normalization import (BatchNormalization, LayerNormalization,
                                            UnitNormalization)
 from densefit.layers.preprocessing import Normalization, Rescaling
+from densefit.layers.regularization import (ActivityRegularization, AlphaDropout,
+                                            GaussianDropout, GaussianNoise)
 from densefit.layers.reshaping import Reshape
 
-__all__ = ["Activation", "BatchNormalization", "Dense", "Dropout", "ELU", "Flatten", "Identity",
+__all__ = ["Activation", "ActivityRegularization", "AlphaDropout", "BatchNormalization", "Dense",
+           "Dropout", "ELU", "Flatten", "GaussianDropout", "GaussianNoise", "Identity",
            "Input", "InputLayer", "KerasTensor", "Layer", "LayerNormalization", "LeakyReLU",
            "Normalization", "PReLU", "ReLU", "Rescaling", "Reshape", "Softmax", "UnitNormalization"]

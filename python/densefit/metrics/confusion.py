@@ -248,6 +248,15 @@ class _PrecisionRecall(_Confusion):
                 "evenly_spaced": evenly_spaced(self.thresholds), "top_k": self.top_k,
                 "class_id": self.class_id}
 
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = np.asarray(y_pred, dtype=np.float32)
+        if self.top_k is not None and y_pred.ndim == 1:
+            # Keras's top_k runs along the last axis: a 1-D input is one row of predictions.
+            y_true, y_pred = np.reshape(y_true, (1, -1)), y_pred.reshape(1, -1)
+            if sample_weight is not None and np.ndim(sample_weight) == 1:
+                sample_weight = np.reshape(sample_weight, (1, -1))
+        return super().update_state(y_true, y_pred, sample_weight)
+
     def _per_output_rows(self, y_true, y_pred):
         if self.top_k is None:
             return super()._per_output_rows(y_true, y_pred)

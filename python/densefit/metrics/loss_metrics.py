@@ -2,6 +2,8 @@
 probabilistic and hinge metrics built on MeanMetricWrapper), computed natively by the same
 code as the losses."""
 
+import inspect
+
 from densefit import losses as _losses
 from densefit.metrics.base import NativeMetric, document
 from densefit.metrics.reduction import native_function
@@ -283,13 +285,33 @@ _DOCS = {
 }
 
 
+def _keras_constructor(default_name, options):
+    """__init__(self, name=default_name, dtype=None, <options with Keras's defaults>), Keras's
+    signature, positional arguments included (`BinaryCrossentropy("bce", None, True)`)."""
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    signature = inspect.Signature(
+        [inspect.Parameter("self", kind), inspect.Parameter("name", kind, default=default_name),
+         inspect.Parameter("dtype", kind, default=None)] +
+        [inspect.Parameter(key, kind, default=value) for key, value in options.items()])
+
+    def __init__(self, *args, **kwargs):
+        arguments = signature.bind(self, *args, **kwargs).arguments  # Python's TypeError
+        arguments.pop("self")
+        LossMetric.__init__(self, arguments.pop("name", None), arguments.pop("dtype", None),
+                            **arguments)
+
+    __init__.__signature__ = signature
+    return __init__
+
+
 def _loss_metric(class_name, default_name, loss_cls, options=None):
-    """A LossMetric subclass with Keras's constructor: (name, dtype, **options), and its
+    """A LossMetric subclass with Keras's constructor (_keras_constructor), and its
     docstring from `_DOCS`."""
     text, inputs, r1, r2, *exact = _DOCS[class_name]
+    options = dict(options or {})
     cls = type(class_name, (LossMetric,), {
-        "_loss_cls": loss_cls, "_default_name": default_name, "_options": dict(options or {}),
-        "__module__": __name__,
+        "_loss_cls": loss_cls, "_default_name": default_name, "_options": options,
+        "__init__": _keras_constructor(default_name, options), "__module__": __name__,
         "__doc__": text + _example(class_name, inputs, r1, r2, *exact)})
     return document(_ARGS, {"mean": _ARGS["mean"].format(loss=loss_cls.__name__)})(cls)
 

@@ -240,6 +240,7 @@ class Model(Trainer):
         self._rows_per_sample, row_width = _row_layout(self._layers, shapes)
         self._seed = _random.global_seed() ^ (_random.next_stream() << 20)
         net = config.native_network_class()(row_width, specs, self._seed)  # by device
+        net.rows_per_sample = self._rows_per_sample
         params = net.params
         offset = 0
         shared_before, self._shared, self._synced = self._shared, {}, {}
