@@ -111,9 +111,36 @@ LAYERS = {
     "Activation": {
         "activation": arg(valid=ACTIVATIONS, edge=(None,), invalid=("nope", 5, OBJECT, "")),
     },
+    # The layer ops and activation layers (inputs of shape (3,) here, so axis -1 or 1).
+    "ReLU": {
+        "max_value": arg(valid=(None, 0.5, 6.0, 100.0), edge=(0.0, INF),
+                         invalid=(-1.0, NAN, "1", OBJECT)),
+        "negative_slope": arg(valid=(0.0, 0.1, 1.0), invalid=(-0.1, None, NAN, "0.1")),
+        "threshold": arg(valid=(0.0, 0.2, 5.0), invalid=(-1.0, None, NAN, "0")),
+    },
+    "LeakyReLU": {"negative_slope": arg(valid=(0.0, 0.3, 2.0), invalid=(-0.5, None, NAN))},
+    "ELU": {"alpha": arg(valid=(1.0, 0.5, 0.0), edge=(-1.0,), invalid=(NAN, INF, "1", None))},
+    "Softmax": {"axis": arg(valid=(-1, 1), invalid=(0, 2, -3, "x", 1.5, None))},
+    "Rescaling": {"scale": arg(valid=(1.0, 0.5, -2.0), invalid=(NAN, INF, "1", [1.0, 2.0])),
+                  "offset": arg(valid=(0.0, -1.0), invalid=(NAN, "0", None))},
+    "GaussianNoise": {"stddev": arg(valid=(0.0, 0.1, 1.0), invalid=(-0.1, 1.5, NAN, "0.1"))},
+    "GaussianDropout": {"rate": arg(valid=(0.0, 0.2), edge=(0.99,),
+                                    invalid=(-0.1, 1.5, NAN, None))},
+    "AlphaDropout": {"rate": arg(valid=(0.0, 0.2), invalid=(-0.1, 1.5, NAN, None)),
+                     "seed": arg(valid=(None, 3), invalid=(-1, "x", 1.5))},
+    "LayerNormalization": {"epsilon": arg(valid=(1e-3, 0.5), edge=(1e-30,),
+                                          invalid=(0.0, -1.0, NAN, "1e-3")),
+                           "axis": arg(valid=(-1, 1, [-1]), invalid=(0, 2, "x"))},
+    "BatchNormalization": {"momentum": arg(valid=(0.99, 0.0, 1.0), invalid=(-0.1, 1.5, NAN)),
+                           "epsilon": arg(valid=(1e-3,), invalid=(0.0, NAN))},
+    "UnitNormalization": {"axis": arg(valid=(-1, 1, [-1]), invalid=(0, 2, "x"))},
+    "Normalization": {"axis": arg(valid=(-1, 1, None), invalid=(0, 2, "x")),
+                      "invert": arg(valid=(False, True))},
 }
 REQUIRED = {"Dense": {"units": ("valid", 3)}, "Dropout": {"rate": ("valid", 0.5)},
-            "Activation": {"activation": ("valid", "relu")}}
+            "Activation": {"activation": ("valid", "relu")},
+            "Rescaling": {"scale": ("valid", 0.5)}, "GaussianNoise": {"stddev": ("valid", 0.1)},
+            "GaussianDropout": {"rate": ("valid", 0.2)}, "AlphaDropout": {"rate": ("valid", 0.2)}}
 
 
 @st.composite
@@ -165,7 +192,7 @@ def test_model_calls_refuse_bad_arguments_cleanly_and_compute_right(worker, case
 @st.composite
 def layer_cases(draw):
     layer = draw(st.sampled_from(sorted(LAYERS)))
-    return {"layer": layer, **draw(drawn_args(LAYERS[layer], REQUIRED[layer]))}
+    return {"layer": layer, **draw(drawn_args(LAYERS[layer], REQUIRED.get(layer)))}
 
 
 @example(case={"layer": "Dense", "args": {"units": 2**62}, "kinds": {"units": "edge"}})

@@ -226,8 +226,9 @@ class PReLU(Layer):
         shape = list(input_shape)
         for axis in self.shared_axes or []:
             if not 1 <= axis <= len(shape):
-                raise ValueError(f"PReLU {self.name!r}: shared axis {axis} is out of range "
-                                 f"for inputs of shape {(None,) + tuple(input_shape)}")
+                raise ValueError(f"PReLU {self.name!r}: inputs of shape "
+                                 f"{(None,) + tuple(input_shape)} have no axis {axis} to share "
+                                 f"(shared_axes={self.shared_axes})")
             shape[axis - 1] = 1
         if any(d != 1 for d in shape[:-1]):
             raise ValueError(f"PReLU {self.name!r}: densefit learns one alpha per feature of "

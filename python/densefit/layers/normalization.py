@@ -26,8 +26,9 @@ def _last_axis_only(layer, axes, input_shape):
     rank = len(input_shape) + 1  # with the batch axis
     for axis in axes:
         if not -rank <= axis < rank:
-            raise ValueError(f"Axis {axis} is out of bounds for input shape "
-                             f"{(None,) + tuple(input_shape)}. Received: axis={layer.axis}")
+            raise ValueError(f"{type(layer).__name__} {layer.name!r}: inputs of shape "
+                             f"{(None,) + tuple(input_shape)} have no axis {axis} (their axes "
+                             f"are {-rank} to {rank - 1}). Received: axis={layer.axis}")
     if sorted(a % rank for a in axes) != [rank - 1]:
         raise ValueError(f"{type(layer).__name__} {layer.name!r}: densefit normalizes over the "
                          f"last axis only, got axis={layer.axis} for inputs of rank {rank}")
