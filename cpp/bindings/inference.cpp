@@ -113,6 +113,8 @@ py::dict layer_dict(const InferenceLayer& L) {
     d["offset"] = L.spec.offset;
     d["invert"] = L.spec.invert;
     d["scalar"] = L.spec.scalar;
+    d["units"] = L.spec.units;
+    d["vocabulary"] = L.spec.vocabulary;
     py::list params;
     const std::vector<int64_t> sizes = L.op->parameter_sizes(L.spec, L.in_dim);
     for (size_t k = 0; k < L.params.size(); ++k) params.append(copy(L.params[k], {py::ssize_t(sizes[k])}));

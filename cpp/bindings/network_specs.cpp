@@ -83,6 +83,7 @@ LayerSpec layer_from(const py::dict& d) {
   s.invert = get<bool>(d, "invert", false);
   s.scalar = get<bool>(d, "scalar", false);
   s.stddev = get<float>(d, "stddev", 0.0f);
+  s.vocabulary = get<int64_t>(d, "vocabulary", 0);
   s.trainable = get<bool>(d, "trainable", true);
   return s;
 }

@@ -37,6 +37,15 @@ def _dense_penalized_per_step(lib, shape):
             lib.layers.Dense(2)]
 
 
+def _embedding(flatten):
+    """Integer features: the inputs (standard normal draws) truncate to indices -3..3, the
+    negative ones counting from the end of the table, as in Keras."""
+    def build(lib, shape):
+        return [lib.Input(shape), lib.layers.Embedding(10, 3)] + \
+            ([lib.layers.Flatten()] if flatten else []) + [lib.layers.Dense(2)]
+    return build
+
+
 def _layer(name, **kwargs):
     return lambda lib: getattr(lib.layers, name)(**kwargs)
 
@@ -94,6 +103,8 @@ CASES = {
     "GaussianNoise": (_between(_layer("GaussianNoise", stddev=0.0)), (6,)),
     "GaussianDropout": (_between(_layer("GaussianDropout", rate=0.0)), (6,)),
     "AlphaDropout": (_between(_layer("AlphaDropout", rate=0.0)), (6,)),
+    "Embedding-then-Flatten": (_embedding(flatten=True), (4,)),
+    "Embedding-per-index": (_embedding(flatten=False), (4,)),
     "Reshape-to-time-steps": (_reshaped, (12,)),
     "Reshape-then-Flatten": (_flattened, (12,)),
 }
@@ -196,6 +207,9 @@ def test_model_file_and_onnx_serve_the_same_answers(case, tmp_path):
     (lambda L: L.Reshape((5, 5)), ValueError),
     (lambda L: L.Reshape((-1, -1)), ValueError),
     (lambda L: L.Reshape("ab"), TypeError),
+    (lambda L: L.Embedding(0, 3), ValueError),
+    (lambda L: L.Embedding(10, 3, mask_zero=True), ValueError),
+    (lambda L: L.Embedding(2 ** 25, 3), ValueError),
     (lambda L: L.Normalization(axis=1), ValueError),  # one mean per time step
     (lambda L: L.Normalization(axis=(1, 2)), ValueError),
     (lambda L: L.Normalization(mean=1.0), ValueError),
@@ -269,3 +283,12 @@ def test_an_eager_call_builds_a_new_layer_and_follows_training():
     assert np.array_equal(dropout(np.ones((4, 8))), np.ones((4, 8)))  # inference by default
     dropped = dropout(np.ones((4, 8)), training=True)
     assert set(np.unique(dropped)) <= {0.0, 2.0} and 0 < (dropped == 0).sum() < 32
+
+
+def test_embedding_indices_outside_the_table_and_fractions_as_keras_reads_them():
+    ours, theirs, _, _ = pair("Embedding-per-index")
+    x = np.array([[2.7, -0.5, -1, -10], [9, 10, -11, 3]], dtype=np.float32)
+    expected = np.asarray(theirs.predict(x, verbose=0))
+    assert np.isnan(expected).any()  # 10 and -11 name no row: NaN, as Keras on JAX gives
+    np.testing.assert_allclose(ours.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours.predict_on_batch(x), expected, rtol=1e-5, atol=1e-6)

@@ -24,10 +24,11 @@ struct LayerSpec {
   // (cpp/src/ops/layer_op.h), which both the training network and serving run.
   enum class Kind {
     Dense, Dropout, Activation, LayerNormalization, BatchNormalization, Relu, PRelu, Rescaling,
-    UnitNormalization, Normalization, GaussianNoise, GaussianDropout, AlphaDropout
+    UnitNormalization, Normalization, GaussianNoise, GaussianDropout, AlphaDropout, Embedding
   };
   Kind kind = Kind::Dense;
-  int64_t units = 0;  // Dense
+  int64_t units = 0;       // Dense; Embedding: output_dim
+  int64_t vocabulary = 0;  // Embedding: input_dim, the table's rows
   Activation activation = Activation::Linear;
   float activation_alpha = __builtin_nanf("");
   bool use_bias = true;

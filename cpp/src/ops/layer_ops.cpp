@@ -15,6 +15,7 @@ const LayerOp& normalization_op();
 const LayerOp& gaussian_noise_op();
 const LayerOp& gaussian_dropout_op();
 const LayerOp& alpha_dropout_op();
+const LayerOp& embedding_op();
 
 namespace {
 
@@ -23,7 +24,7 @@ const LayerOp* const* all_ops() {
                                        &relu_op(), &prelu_op(), &rescaling_op(),
                                        &unit_normalization_op(), &normalization_op(),
                                        &gaussian_noise_op(), &gaussian_dropout_op(),
-                                       &alpha_dropout_op(), nullptr};
+                                       &alpha_dropout_op(), &embedding_op(), nullptr};
   return ops;
 }
 

@@ -10,7 +10,7 @@ SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.050700987355480493
 DEFAULT_ALPHA = {"leaky_relu": 0.2, "elu": 1.0}
 # Layer ops, each exported by the _Graph method of its kind's name.
 _OP_LAYERS = ("layer_normalization", "batch_normalization", "relu", "prelu", "rescaling",
-              "unit_normalization", "normalization")
+              "unit_normalization", "normalization", "embedding")
 
 
 def onnx_model(model, inference):
@@ -142,6 +142,16 @@ class _Graph:
         if layer["invert"]:
             return self.op("Add", [mean, self.op("Mul", [x, scale])])
         return self.op("Div", [self.op("Sub", [x, mean]), scale])
+
+    def embedding(self, x, layer, index):
+        # Keras's Embedding: the table's rows (ONNX's Gather counts negative indices from the
+        # end, as Keras does; a Cast truncates as Keras's does), joined per row of indices.
+        units = int(layer["units"])
+        table = np.asarray(layer["params"][0], dtype=np.float32).reshape(-1, units)
+        indices = self.op("Cast", [x], to=7)  # INT64
+        rows = self.op("Gather", [self.constant(f"embedding{index}_table", table), indices],
+                       axis=0)
+        return self.reshape(rows, [-1, int(layer["in_dim"]) * units])
 
     def scalar(self, value):
         return self.constant("c", np.array(value, dtype=np.float32))

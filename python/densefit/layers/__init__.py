@@ -3,6 +3,7 @@
 from densefit.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from densefit.layers.core import (Activation, Dense, Dropout, Flatten, Identity, Input,
                                   InputLayer, KerasTensor)
+from densefit.layers.embedding import Embedding
 from densefit.layers.layer import Layer
 from densefit.layers.normalization import (BatchNormalization, LayerNormalization,
                                            UnitNormalization)
@@ -12,6 +13,6 @@ from densefit.layers.regularization import (ActivityRegularization, AlphaDropout
 from densefit.layers.reshaping import Reshape
 
 __all__ = ["Activation", "ActivityRegularization", "AlphaDropout", "BatchNormalization", "Dense",
-           "Dropout", "ELU", "Flatten", "GaussianDropout", "GaussianNoise", "Identity",
+           "Dropout", "ELU", "Embedding", "Flatten", "GaussianDropout", "GaussianNoise", "Identity",
            "Input", "InputLayer", "KerasTensor", "Layer", "LayerNormalization", "LeakyReLU",
            "Normalization", "PReLU", "ReLU", "Rescaling", "Reshape", "Softmax", "UnitNormalization"]
