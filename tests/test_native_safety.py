@@ -11,6 +11,8 @@ import textwrap
 import numpy as np
 import pytest
 
+import densefit
+
 from densefit import _cuda_loader
 from densefit._native import core
 
@@ -268,3 +270,23 @@ def test_a_compile_that_fails_to_allocate_leaves_weights_and_compile_as_they_wer
         print("ok")
     """)
     assert "raised" in out and "ok" in out
+
+
+def test_an_unaligned_view_is_copied_before_native_code_reads_it():
+    """NumPy views can start at any byte (np.frombuffer with an offset); the kernels read
+    floats through float pointers, so such input is copied aligned first (UBSan reported
+    the misaligned loads on the baseline build)."""
+    model = densefit.Sequential([densefit.Input((3,)), densefit.layers.Dense(2)])
+    model.compile("sgd", "mse")
+    x = np.arange(12, dtype=np.float32).reshape(4, 3) / 10
+    raw = np.frombuffer(b"\0" + x.tobytes(), dtype=np.uint8)[1:]
+    unaligned = raw.view(np.float32).reshape(4, 3)
+    assert not unaligned.flags.aligned and np.array_equal(unaligned, x)
+    expected = model.predict(x, verbose=0)
+    np.testing.assert_array_equal(model.predict(unaligned, verbose=0), expected)
+    np.testing.assert_array_equal(model.predict_on_batch(unaligned), expected)
+    np.testing.assert_array_equal(np.asarray(model(unaligned)), expected)
+    assert np.isfinite(model.train_on_batch(unaligned, np.zeros((4, 2), np.float32)))
+    with pytest.raises(TypeError, match="aligned"):
+        model._network.predict_run(unaligned, None, 0, 4, 4, np.empty((4, 2), np.float32),
+                                   False)

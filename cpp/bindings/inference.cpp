@@ -47,12 +47,13 @@ std::vector<py::ssize_t> output_shape_for(const PyInference& self, const py::obj
   return out;
 }
 
-// Samples in `x` if it is a C-contiguous float32 array whose samples hold the values the
+// Samples in `x` if it is an aligned C-contiguous float32 array whose samples hold the values the
 // network takes (Keras's (n,) form only for one-value samples), else -1: the caller's slow
 // path converts it (or raises Keras's error).
 py::ssize_t fast_samples(const PyInference& self, py::handle x) {
   if (!ExactFloatArray::check_(x)) return -1;
   auto a = py::reinterpret_borrow<py::array>(x);
+  if (!(a.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_)) return -1;  // a view at any byte
   const py::ssize_t ndim = a.ndim();
   if (ndim == 0) return -1;
   py::ssize_t width = 1;

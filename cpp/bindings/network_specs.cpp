@@ -94,12 +94,15 @@ std::vector<LayerSpec> layers_from(const py::list& layers) {
   return specs;
 }
 
-// Checks a 2-D float32 C-contiguous array of `cols` columns (what the shell passes).
+// Checks a 2-D aligned float32 C-contiguous array of `cols` columns (what the shell passes).
 const float* rows_of(const py::object& obj, int64_t cols, int64_t& rows, const char* what) {
   if (obj.is_none()) return nullptr;
   auto a = obj.cast<py::array>();
-  if (!a.dtype().is(py::dtype::of<float>()) || !(a.flags() & py::array::c_style))
-    throw py::type_error(std::string(what) + " must be a C-contiguous float32 array");
+  // Aligned too: the kernels read floats through float pointers (NumPy can make views
+  // that start at any byte).
+  if (!a.dtype().is(py::dtype::of<float>()) || !(a.flags() & py::array::c_style) ||
+      !(a.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_))
+    throw py::type_error(std::string(what) + " must be an aligned C-contiguous float32 array");
   int64_t width = 1;
   for (py::ssize_t k = 1; k < a.ndim(); ++k) width *= a.shape(k);
   if (a.ndim() == 0 || width != cols)
@@ -125,8 +128,9 @@ RunData run_data(int64_t input_dim, int64_t target_dim, const py::object& x, con
   d.target_dim = target_dim;
   if (!order.is_none()) {
     auto idx = order.cast<py::array>();
-    if (!idx.dtype().is(py::dtype::of<int64_t>()) || !(idx.flags() & py::array::c_style) || idx.ndim() != 1)
-      throw py::type_error("order must be a 1-D C-contiguous int64 array");
+    if (!idx.dtype().is(py::dtype::of<int64_t>()) || !(idx.flags() & py::array::c_style) ||
+        !(idx.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_) || idx.ndim() != 1)
+      throw py::type_error("order must be a 1-D aligned C-contiguous int64 array");
     d.order = static_cast<const int64_t*>(idx.data());
     d.num_samples = idx.shape(0);
     for (int64_t k = 0; k < d.num_samples; ++k)

@@ -4,7 +4,8 @@ import numpy as np
 
 
 def to_float32_rows(value, what):
-    """A float32 C-contiguous array with samples along axis 0 (converted once if needed)."""
+    """An aligned float32 C-contiguous array with samples along axis 0 (converted once if
+    needed)."""
     if isinstance(value, (list, tuple)) and len(value) == 1 and hasattr(value[0], "shape"):
         value = value[0]  # a single-input model given [x]
     if isinstance(value, dict):
@@ -20,7 +21,8 @@ def to_float32_rows(value, what):
         raise TypeError(f"{what} must hold numbers, got an array of dtype {arr.dtype}")
     if arr.ndim == 0:
         raise ValueError(f"{what} must have a batch dimension, got a scalar")
-    return np.ascontiguousarray(arr, dtype=np.float32)
+    # Aligned as well: a view that starts at any byte is copied (the kernels read floats).
+    return np.require(arr, dtype=np.float32, requirements=("C", "A"))
 
 
 def array_batch_size(batch_size, steps, n):
