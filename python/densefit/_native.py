@@ -1,6 +1,5 @@
 """Loads the native module and hands it the BLAS it multiplies large matrices with."""
 
-import importlib
 import importlib.util
 import os
 import sys

@@ -38,12 +38,14 @@ def _built(build_dir):
 def _supported(build_dir):
     """The levels the CPU supports, or None when this build has no `_cpu` (a native build,
     or a developer's folder built for `_core` only)."""
+    found = glob.glob(os.path.join(build_dir, "_cpu.*")) if build_dir else []
     try:
-        if build_dir and glob.glob(os.path.join(build_dir, "_cpu.*")):
-            spec = importlib.util.spec_from_file_location(
-                "densefit._cpu", glob.glob(os.path.join(build_dir, "_cpu.*"))[0])
+        if found:
+            spec = importlib.util.spec_from_file_location("densefit._cpu", found[0])
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
+        elif build_dir:
+            return None
         else:
             from densefit import _cpu as module
     except ImportError:

@@ -33,9 +33,6 @@ def standardize_reduction(reduction):
     return reduction
 
 
-_snake_case = to_snake_case
-
-
 class Loss:
     """Loss base class (Keras's `keras.losses.Loss`), the one to subclass for a custom loss.
 
@@ -66,7 +63,7 @@ class Loss:
     """
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
-        self.name = name or _snake_case(type(self).__name__)
+        self.name = name or to_snake_case(type(self).__name__)
         self.reduction = standardize_reduction(reduction)
         if dtype not in (None, "float32", np.float32):
             raise ValueError(f"densefit's losses compute in float32; `dtype` must be None or "

@@ -19,8 +19,8 @@ struct ReluArgs {
 };
 
 DENSEFIT_HD inline float relu_forward(float x, ReluArgs a) {
-  float pos = a.threshold != 0.0f ? (x > a.threshold ? x : 0.0f) : (x > 0.0f ? x : 0.0f);
-  if (pos < 0.0f) pos = 0.0f;
+  // threshold >= 0 (the op checks), so x above it is never negative: only the top clips.
+  float pos = x > a.threshold && x > 0.0f ? x : 0.0f;
   if (pos > a.max_value) pos = a.max_value;
   const float below = a.threshold - x > 0.0f ? a.threshold - x : 0.0f;
   return a.negative_slope != 0.0f ? pos - a.negative_slope * below : pos;

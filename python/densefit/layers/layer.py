@@ -198,34 +198,41 @@ class Layer:
         if self._model is not None:
             self._model._on_trainable_changed()
 
+    # Every weight view below goes through `weights`, so a layer that keeps a weight beside
+    # the arena (Normalization's count) or hides some overrides that one property.
     @property
     def weights(self):
         return list(self._variables)
 
-    variables = weights
+    @property
+    def variables(self):
+        return self.weights
 
     @property
     def trainable_weights(self):
-        return [v for v in self._variables if v.trainable]
+        return [v for v in self.weights if v.trainable]
 
-    trainable_variables = trainable_weights
+    @property
+    def trainable_variables(self):
+        return self.trainable_weights
 
     @property
     def non_trainable_weights(self):
         # Keras: a frozen layer's weights all, in order; else those that are not trainable.
-        return [v for v in self._variables if not v.trainable]
+        return [v for v in self.weights if not v.trainable]
 
     def get_weights(self):
-        return [v.numpy() for v in self._variables]
+        return [v.numpy() for v in self.weights]
 
     def set_weights(self, weights):
-        if len(weights) != len(self._variables):
-            raise ValueError(f"Layer {self.name!r} expects {len(self._variables)} weights, "
+        variables = self.weights
+        if len(weights) != len(variables):
+            raise ValueError(f"Layer {self.name!r} expects {len(variables)} weights, "
                              f"but the weights list has {len(weights)} elements")
-        assign_all(zip(self._variables, weights))  # one weight version
+        assign_all(zip(variables, weights))  # one weight version
 
     def count_params(self):
-        return int(sum(v.size for v in self._variables))
+        return int(sum(v.size for v in self.weights))
 
     @property
     def input_shape_hint(self):

@@ -114,7 +114,7 @@ class Normalization(Layer):
                 raise ValueError(f"When setting values directly, `mean` and `variance` must "
                                  f"have the same shape. Received: mean shape "
                                  f"{np.shape(mean)} and variance shape {np.shape(variance)}")
-            if np.ndim(mean) > max(len(self.axis), 0) or np.ndim(mean) > 1:
+            if np.ndim(mean) > len(self.axis):  # at most one axis (above)
                 raise ValueError(f"The rank of `mean` must be less than or equal to the number "
                                  f"of axes ({len(self.axis)}). Received: mean shape "
                                  f"{np.shape(mean)} for axis {self.axis}")
@@ -183,27 +183,6 @@ class Normalization(Layer):
             return []  # constants, as in Keras: nothing to save or set
         return list(self._variables) + ([self._count] if self._variables else [])
 
-    variables = weights
-    non_trainable_weights = weights
-
-    @property
-    def trainable_weights(self):
-        return []
-
-    trainable_variables = trainable_weights
-
-    def get_weights(self):
-        return [v.numpy() for v in self.weights]
-
-    def set_weights(self, weights):
-        variables = self.weights
-        if len(weights) != len(variables):
-            raise ValueError(f"Layer {self.name!r} expects {len(variables)} weights, but the "
-                             f"weights list has {len(weights)} elements")
-        assign_all(zip(variables, weights))
-
-    def count_params(self):
-        return int(sum(v.size for v in self.weights))
 
     @property
     def mean(self):

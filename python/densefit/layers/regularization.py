@@ -6,7 +6,7 @@ from densefit import regularizers
 from densefit.layers.layer import Layer
 
 
-def _fraction(name, value, layer):  # Keras's check of a noise layer's level
+def _fraction(name, value):  # Keras's check of a noise layer's level
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise ValueError(f"Invalid value received for argument `{name}`. Expected a float "
                          f"value between 0 and 1. Received: {name}={value!r}")
@@ -29,7 +29,7 @@ class _TrainingNoise(Layer):
 
     def __init__(self, level, seed=None, **kwargs):
         super().__init__(**kwargs)
-        setattr(self, self._level, _fraction(self._level, level, self))
+        setattr(self, self._level, _fraction(self._level, level))
         self.seed = _seed(seed)
 
     def native_spec(self, input_shape):

@@ -17,9 +17,6 @@ from densefit.naming import to_snake_case
 from densefit.ops.keras_semantics import squeeze_or_expand_to_same_rank
 
 
-_snake_case = to_snake_case
-
-
 # Argument texts that metric docstrings share, written once. A docstring names them in its
 # Args section (`{name}`, `{dtype}`, or a family's own table's, such as `{thresholds}`) and
 # `document` formats them in; `{name}` states the class's own default name. Each text is
@@ -38,7 +35,7 @@ def _name_doc(cls):
     default = inspect.signature(cls.__init__).parameters["name"].default
     if default is not None:
         return _NAME_DOC.format(f'`"{default}"`')
-    name = getattr(cls, "_default_name", None) or _snake_case(cls.__name__)
+    name = getattr(cls, "_default_name", None) or to_snake_case(cls.__name__)
     return _NAME_DOC.format(f'`None`, which names it `"{name}"`')
 
 
@@ -99,7 +96,7 @@ class Metric:
     def __init__(self, dtype=None, name=None):  # Keras's order: dtype first
         if name is not None and not isinstance(name, str):
             raise TypeError(f"`name` must be a string, got {name!r}")
-        self.name = name or _snake_case(type(self).__name__)
+        self.name = name or to_snake_case(type(self).__name__)
         if dtype not in (None, "float32", "float64", np.float32, np.float64):
             raise ValueError(f"densefit metrics compute in float32; `dtype` must be None, "
                              f"'float32' or 'float64', got {dtype!r}")

@@ -6,7 +6,8 @@ import inspect
 
 from densefit import losses as _losses
 from densefit.metrics import accuracy, confusion, correlation, f_score, iou, loss_metrics, r2
-from densefit.metrics.base import Metric, _snake_case
+from densefit.metrics.base import Metric
+from densefit.naming import to_snake_case
 from densefit.metrics.confusion_matrix import ConfusionMatrix
 from densefit.metrics.reduction import Mean, MeanMetricWrapper, Sum
 
@@ -31,7 +32,7 @@ ALL_OBJECTS = [
 ]
 # Keras's keras.metrics.ALL_OBJECTS_DICT: class names, their snake_case forms, aliases.
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}
-ALL_OBJECTS_DICT.update({_snake_case(cls.__name__): cls for cls in ALL_OBJECTS})
+ALL_OBJECTS_DICT.update({to_snake_case(cls.__name__): cls for cls in ALL_OBJECTS})
 ALL_OBJECTS_DICT.update({
     "bce": loss_metrics.BinaryCrossentropy, "BCE": loss_metrics.BinaryCrossentropy,
     "mse": loss_metrics.MeanSquaredError, "MSE": loss_metrics.MeanSquaredError,

@@ -441,9 +441,7 @@ def _row_layout(layers, shapes):
     the same number of rows per sample; a model that regroups rows between them is refused."""
     acting = [i for i, layer in enumerate(layers) if _acts_on_last_axis(layer)]
     seen = [(layers[i].name, shapes[i]) for i in acting]
-    seen.append(("the output", shapes[-1]))
-    if not acting:  # element-wise and shape-only layers: rows as the output groups them
-        seen = seen[-1:]
+    seen.append(("the output", shapes[-1]))  # alone when no layer acts on the last axis
     rows = flat_size(seen[0][1][:-1])
     for name, shape in seen[1:]:
         if flat_size(shape[:-1]) != rows:

@@ -34,7 +34,6 @@ def _h5py():
     return h5py
 
 
-keras_key = to_snake_case  # Keras names a layer's group in the file by its class
 
 
 def layer_keys(model):
@@ -51,7 +50,7 @@ def keys_for(layers):
     """[(key, layer)] for a model whose weights file lists `layers` in this order."""
     used, out = {}, []
     for layer in layers:
-        key = keras_key(type(layer).__name__)
+        key = to_snake_case(type(layer).__name__)
         if key in used:
             used[key] += 1
             key = f"{key}_{used[key]}"
